@@ -1,0 +1,125 @@
+package dev.allocator.api;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+
+/**
+ * Hands out blocks of off-heap memory by {@link Layout} and takes them back.
+ *
+ * <p>Every allocator is a {@link SegmentAllocator}, so it works wherever the JDK takes one:
+ * {@snippet :
+ * try (Allocator allocator = Allocators.open("pool(blockSize=256, capacity=1024) > system")) {
+ *     MemorySegment frame = allocator.allocate(Layout.of(256, 64));
+ *     MemorySegment name = allocator.allocateFrom("hello");   // JDK default method, through allocate(long, long)
+ *     // ... use them ...
+ *     allocator.deallocate(name, Layout.of(name.byteSize()));
+ *     allocator.deallocate(frame, Layout.of(256, 64));
+ * }
+ * }
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #allocate(Layout)} returns a segment of exactly {@code layout.size()} bytes whose address is a multiple
+ *       of {@code layout.alignment()}; no two live segments overlap. Its contents are unspecified unless
+ *       {@link #allocateZeroed(Layout)} is used.</li>
+ *   <li>{@link #deallocate(MemorySegment, Layout)} takes the segment and the layout it was allocated with. An allocator
+ *       never silently accepts a segment it did not hand out: it throws {@link IllegalArgumentException}. Whether
+ *       double frees are caught is part of each implementation's contract (all of this project's allocators catch
+ *       them by default).</li>
+ *   <li>Bad arguments throw {@link IllegalArgumentException}; a well-formed request the allocator cannot satisfy
+ *       throws {@link AllocationException} from {@code allocate} and returns {@code null} from
+ *       {@link #tryAllocate(Layout)}. After either, the allocator works as before.</li>
+ *   <li>{@link #close()} gives back everything the allocator holds (including memory still handed out, which may then
+ *       no longer be touched; most allocators scope their segments so that touching it throws
+ *       {@link IllegalStateException}). Any later call but {@code close()}, {@link #owns(MemorySegment)} and
+ *       {@link #stats()} throws {@link IllegalStateException}; closing twice does nothing.</li>
+ *   <li>Thread-safety is stated by each implementation. A thread-safe allocator guarantees that actions in a thread
+ *       before it deallocates a segment <i>happen-before</i> actions in another thread after an allocation that
+ *       returns the same memory.</li>
+ * </ul>
+ */
+public interface Allocator extends SegmentAllocator, AutoCloseable {
+
+    /**
+     * Allocates a segment of {@code layout.size()} bytes aligned to {@code layout.alignment()}.
+     *
+     * @param layout the size and alignment
+     * @return a new segment, never null
+     * @throws AllocationException   when the allocator cannot satisfy the request ({@link AllocationException#reason()}
+     *                               says why)
+     * @throws IllegalStateException when the allocator is closed
+     * @throws NullPointerException  when {@code layout} is null
+     */
+    MemorySegment allocate(Layout layout);
+
+    /**
+     * Allocates like {@link #allocate(Layout)}, but returns {@code null} instead of throwing
+     * {@link AllocationException} when the request cannot be satisfied. Bad arguments and a closed allocator still
+     * throw.
+     *
+     * @param layout the size and alignment
+     * @return a new segment, or {@code null} when the allocator cannot satisfy the request
+     * @throws IllegalStateException when the allocator is closed
+     * @throws NullPointerException  when {@code layout} is null
+     */
+    MemorySegment tryAllocate(Layout layout);
+
+    /**
+     * Allocates like {@link #allocate(Layout)} and returns the segment filled with zeros. Implementations may do this
+     * faster than a fill (calloc, say).
+     *
+     * @param layout the size and alignment
+     * @return a new zeroed segment, never null
+     * @throws AllocationException   when the allocator cannot satisfy the request
+     * @throws IllegalStateException when the allocator is closed
+     */
+    default MemorySegment allocateZeroed(Layout layout) {
+        return allocate(layout).fill((byte) 0);
+    }
+
+    /**
+     * Gives back a segment this allocator handed out.
+     *
+     * @param segment the segment, as returned by this allocator
+     * @param layout  the layout it was allocated with
+     * @throws IllegalArgumentException when this allocator did not hand out {@code segment}, or {@code layout} does
+     *                                  not match it
+     * @throws IllegalStateException    when the segment was already given back (where the implementation detects
+     *                                  it), or the allocator is closed
+     */
+    void deallocate(MemorySegment segment, Layout layout);
+
+    /**
+     * Whether {@code segment}'s memory came from this allocator: the primitive that fallback composition routes
+     * deallocations by. It never throws for a foreign segment and may be called after close.
+     *
+     * @param segment any segment
+     * @return {@code true} when the memory came from this allocator
+     */
+    boolean owns(MemorySegment segment);
+
+    /**
+     * A snapshot of this allocator's counters.
+     *
+     * @return the counters; cheap enough to call from a monitoring thread
+     */
+    AllocatorStats stats();
+
+    /**
+     * Gives back everything this allocator holds, and closes the allocator it was built over when it owns it (every
+     * allocator built from a spec owns the stages beneath it). Closing twice does nothing.
+     */
+    @Override
+    void close();
+
+    /**
+     * The {@link SegmentAllocator} entry point: delegates to {@link #allocate(Layout)}.
+     *
+     * @throws IllegalArgumentException when {@code byteSize < 0} or {@code byteAlignment} is not a power of two
+     * @throws AllocationException      when the allocator cannot satisfy the request
+     */
+    @Override
+    default MemorySegment allocate(long byteSize, long byteAlignment) {
+        return allocate(Layout.of(byteSize, byteAlignment));
+    }
+}

@@ -1,0 +1,229 @@
+package dev.allocator.api;
+
+import dev.allocator.api.internal.NonClosingAllocator;
+import dev.allocator.api.internal.ProviderRegistry;
+import dev.allocator.api.internal.SpecParser;
+import dev.allocator.api.internal.SpecStage;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds allocator providers through {@link java.util.ServiceLoader} and opens allocators from specs.
+ *
+ * <p>A spec is stages joined by {@code >}; each stage is built over the one to its right, and the last over
+ * {@code system} unless it is {@code system} (or another provider that takes no backing allocator):
+ * {@snippet :
+ * try (Allocator frames = Allocators.open("pool(blockSize=2KiB, capacity=4096) > system")) {
+ *     MemorySegment frame = frames.allocate(Layout.of(2048, 64));
+ *     frames.deallocate(frame, Layout.of(2048, 64));
+ * }
+ * }
+ * Sizes take the units {@code B}, {@code KiB}, {@code MiB} and {@code GiB}. {@link #open(String)} returns the top
+ * stage itself, so it can be cast to the class its provider documents; closing it closes every stage beneath it,
+ * top first.
+ *
+ * <p>Providers are found once, with the class loader that loaded this class (on the module path: every module in
+ * the boot layer that {@code provides dev.allocator.api.AllocatorProvider}). A provider that cannot be loaded does
+ * not stop the others: it is reported by class name in {@link #providerProblems()} and logged as a warning.
+ *
+ * <p>The {@linkplain #defaultAllocator() default allocator} is chosen in this order: the spec in the system property
+ * {@value #SPEC_PROPERTY}, when set; else the {@code system} provider.
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Allocators {
+
+    /** The system property naming the spec of {@link #defaultAllocator()}. */
+    public static final String SPEC_PROPERTY = "dev.allocator.spec";
+
+    private static final String SYSTEM = "system";
+
+    private Allocators() {
+    }
+
+    /** Discovery runs once, on first use. */
+    private static final class Registry {
+        static final ProviderRegistry INSTANCE = discover();
+
+        private static ProviderRegistry discover() {
+            ProviderRegistry registry = ProviderRegistry.discover(Allocators.class.getClassLoader());
+            System.Logger logger = System.getLogger(Allocators.class.getName());
+            for (String problem : registry.problems()) {
+                logger.log(System.Logger.Level.WARNING, problem);
+            }
+            return registry;
+        }
+    }
+
+    /** The process-wide system allocator, created on first use. */
+    private static final class SystemHolder {
+        static final Allocator INSTANCE = new NonClosingAllocator(open(SYSTEM));
+    }
+
+    /** The process-wide default allocator, created on first use. */
+    private static final class DefaultHolder {
+        static final Allocator INSTANCE = create();
+
+        private static Allocator create() {
+            String spec = System.getProperty(SPEC_PROPERTY);
+            return spec == null || spec.isBlank() ? SystemHolder.INSTANCE : new NonClosingAllocator(open(spec));
+        }
+    }
+
+    /**
+     * Every usable provider found through {@link java.util.ServiceLoader}, sorted by name.
+     *
+     * @return the providers
+     */
+    public static Collection<AllocatorProvider> providers() {
+        return Registry.INSTANCE.byName().values();
+    }
+
+    /**
+     * The provider of that name.
+     *
+     * @param name a provider name, such as {@code "pool"}
+     * @return the provider, or empty when none has that name
+     */
+    public static Optional<AllocatorProvider> provider(String name) {
+        return Optional.ofNullable(Registry.INSTANCE.byName().get(name));
+    }
+
+    /**
+     * Providers that were found but could not be used, one line each, naming the provider's class and the problem
+     * (also logged as warnings through {@link System.Logger}).
+     *
+     * @return the problems, empty when every provider loaded
+     */
+    public static List<String> providerProblems() {
+        return Registry.INSTANCE.problems();
+    }
+
+    /**
+     * The process-wide system allocator (malloc and free). It lives as long as the JVM: its {@code close()} does
+     * nothing. Use {@code open("system")} for one of your own.
+     *
+     * @return the system allocator
+     * @throws IllegalStateException when no provider named {@code system} is found (add
+     *                               {@code dev.allocator:allocator-system})
+     */
+    public static Allocator system() {
+        return SystemHolder.INSTANCE;
+    }
+
+    /**
+     * The process-wide default allocator: the spec in the system property {@value #SPEC_PROPERTY} when it is set,
+     * else {@link #system()}. Opened on first use; its {@code close()} does nothing.
+     *
+     * @return the default allocator
+     * @throws SpecException when the property holds a spec that cannot be opened
+     */
+    public static Allocator defaultAllocator() {
+        return DefaultHolder.INSTANCE;
+    }
+
+    /**
+     * Opens an allocator from a spec, such as {@code pool(blockSize=64, capacity=4096) > arena(chunkSize=1MiB)}.
+     *
+     * @param spec the spec
+     * @return the top stage, owning every stage beneath it
+     * @throws SpecException     when the spec has a syntax error, names an unknown provider or option, leaves out a
+     *                           required option or gives a bad value; the message says which and where, and lists
+     *                           what is accepted
+     * @throws RuntimeException  what a provider throws when it cannot create its allocator (e.g.
+     *                           {@link AllocationException} when a pool's slab cannot be allocated); the stages
+     *                           already created are closed first
+     * @throws NullPointerException when {@code spec} is null
+     */
+    public static Allocator open(String spec) {
+        List<SpecStage> stages = new ArrayList<>(SpecParser.parse(spec));
+        List<AllocatorProvider> providers = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            SpecStage stage = stages.get(i);
+            AllocatorProvider provider = resolve(spec, stage);
+            checkOptionNames(spec, stage, provider);
+            if (!provider.usesBacking() && i < stages.size() - 1) {
+                throw new SpecException(stage.name() + " takes no backing allocator, so no stage may follow it", spec,
+                        stages.get(i + 1).column(), null);
+            }
+            providers.add(provider);
+        }
+        if (providers.getLast().usesBacking()) {
+            SpecStage implicit = new SpecStage(SYSTEM, spec.length() + 1, Map.of(), Map.of());
+            stages.add(implicit);
+            providers.add(resolve(spec, implicit));
+        }
+        Allocator built = null;
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            built = create(spec, stages.get(i), providers.get(i), built);
+        }
+        return built;
+    }
+
+    private static AllocatorProvider resolve(String spec, SpecStage stage) {
+        AllocatorProvider provider = Registry.INSTANCE.byName().get(stage.name());
+        if (provider == null) {
+            String known = String.join(", ", Registry.INSTANCE.byName().keySet());
+            String hint = stage.name().equals(SYSTEM) ? " (is dev.allocator:allocator-system on the path?)" : "";
+            throw new SpecException("unknown allocator '" + stage.name() + "'" + hint + "; known: "
+                    + (known.isEmpty() ? "none" : known), spec, stage.column(), null);
+        }
+        return provider;
+    }
+
+    private static void checkOptionNames(String spec, SpecStage stage, AllocatorProvider provider) {
+        List<ProviderOption> declared = provider.options();
+        for (Map.Entry<String, Integer> option : stage.optionColumns().entrySet()) {
+            boolean known = declared.stream().anyMatch(d -> d.name().equals(option.getKey()));
+            if (!known) {
+                throw new SpecException(stage.name() + " has no option '" + option.getKey() + "'; accepted: "
+                        + Options.describe(declared), spec, option.getValue(), null);
+            }
+        }
+        List<String> missing = declared.stream()
+                .filter(d -> d.required() && !stage.options().containsKey(d.name()))
+                .map(ProviderOption::name)
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new SpecException(stage.name() + " needs option" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + "; accepted: " + Options.describe(declared), spec,
+                    stage.column(), null);
+        }
+    }
+
+    private static Allocator create(String spec, SpecStage stage, AllocatorProvider provider, Allocator backing) {
+        Allocator created;
+        try {
+            created = provider.create(stage.options(), provider.usesBacking() ? backing : null);
+        } catch (IllegalArgumentException e) {
+            closeQuietly(backing, e);
+            throw new SpecException(e.getMessage(), spec, stage.column(), e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(backing, e);
+            throw e;
+        }
+        if (created == null) {
+            closeQuietly(backing, null);
+            throw new IllegalStateException("allocator provider " + provider.getClass().getName()
+                    + " returned null from create for stage '" + stage.name() + "'");
+        }
+        return created;
+    }
+
+    private static void closeQuietly(Allocator allocator, Throwable primary) {
+        if (allocator == null) {
+            return;
+        }
+        try {
+            allocator.close();
+        } catch (RuntimeException e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            }
+        }
+    }
+}

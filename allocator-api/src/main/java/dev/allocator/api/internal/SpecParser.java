@@ -1,0 +1,151 @@
+package dev.allocator.api.internal;
+
+import dev.allocator.api.SpecException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses allocator specs such as {@code pool(blockSize=64, capacity=4096) > arena(chunkSize=1MiB) > system}.
+ *
+ * <pre>
+ * spec   = stage { "&gt;" stage }
+ * stage  = name [ "(" [ option { "," option } ] ")" ]
+ * option = name "=" value
+ * name   = letter { letter | digit | "_" | "-" }
+ * value  = one or more characters other than white space and , ( ) &gt; | =
+ * </pre>
+ * White space may stand between any two tokens. Every error is a {@link SpecException} with the 1-based column.
+ */
+public final class SpecParser {
+
+    private final String spec;
+    private int pos;
+
+    private SpecParser(String spec) {
+        this.spec = spec;
+    }
+
+    /**
+     * Parses a spec.
+     *
+     * @param spec the spec
+     * @return its stages, top first
+     * @throws SpecException on a syntax error
+     */
+    public static List<SpecStage> parse(String spec) {
+        return new SpecParser(spec).spec();
+    }
+
+    private List<SpecStage> spec() {
+        List<SpecStage> stages = new ArrayList<>();
+        stages.add(stage());
+        skipSpace();
+        while (peek() == '>') {
+            pos++;
+            stages.add(stage());
+            skipSpace();
+        }
+        if (pos < spec.length()) {
+            throw error("expected '>' or the end of the spec, found '" + spec.charAt(pos) + "'");
+        }
+        return List.copyOf(stages);
+    }
+
+    private SpecStage stage() {
+        skipSpace();
+        int column = pos + 1;
+        String name = name("an allocator name");
+        Map<String, String> options = new LinkedHashMap<>();
+        Map<String, Integer> columns = new LinkedHashMap<>();
+        skipSpace();
+        if (peek() == '(') {
+            pos++;
+            skipSpace();
+            if (peek() == ')') {
+                pos++;
+            } else {
+                while (true) {
+                    option(options, columns);
+                    skipSpace();
+                    char next = peek();
+                    pos++;
+                    if (next == ')') {
+                        break;
+                    }
+                    if (next != ',') {
+                        pos--;
+                        throw error("expected ',' or ')' after an option, found " + describe(next));
+                    }
+                }
+            }
+        }
+        return new SpecStage(name, column, Map.copyOf(options), Map.copyOf(columns));
+    }
+
+    private void option(Map<String, String> options, Map<String, Integer> columns) {
+        skipSpace();
+        int column = pos + 1;
+        String key = name("an option name");
+        skipSpace();
+        if (peek() != '=') {
+            throw error("expected '=' after option '" + key + "', found " + describe(peek()));
+        }
+        pos++;
+        skipSpace();
+        int start = pos;
+        while (pos < spec.length() && isValueChar(spec.charAt(pos))) {
+            pos++;
+        }
+        if (start == pos) {
+            throw error("expected a value for option '" + key + "', found " + describe(peek()));
+        }
+        if (options.containsKey(key)) {
+            throw new SpecException("option '" + key + "' is given twice", spec, column, null);
+        }
+        options.put(key, spec.substring(start, pos));
+        columns.put(key, column);
+    }
+
+    private String name(String what) {
+        int start = pos;
+        if (pos < spec.length() && Character.isLetter(spec.charAt(pos))) {
+            pos++;
+            while (pos < spec.length() && isNameChar(spec.charAt(pos))) {
+                pos++;
+            }
+        }
+        if (start == pos) {
+            throw error("expected " + what + ", found " + describe(peek()));
+        }
+        return spec.substring(start, pos);
+    }
+
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+    }
+
+    private static boolean isValueChar(char c) {
+        return !Character.isWhitespace(c) && c != ',' && c != '(' && c != ')' && c != '>' && c != '|' && c != '=';
+    }
+
+    private void skipSpace() {
+        while (pos < spec.length() && Character.isWhitespace(spec.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private char peek() {
+        return pos < spec.length() ? spec.charAt(pos) : '\0';
+    }
+
+    private String describe(char c) {
+        return c == '\0' && pos >= spec.length() ? "the end of the spec" : "'" + c + "'";
+    }
+
+    private SpecException error(String problem) {
+        return new SpecException(problem, spec, pos + 1, null);
+    }
+}
