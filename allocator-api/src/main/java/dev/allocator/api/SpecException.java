@@ -4,7 +4,7 @@ package dev.allocator.api;
  * A spec given to {@link Allocators#open(String)} that cannot be opened: a syntax error, an unknown provider, an
  * unknown or missing option, or a bad option value. The message says what is wrong and shows where:
  * <pre>
- * unknown allocator 'pol' at column 1; known: arena, pool, system
+ * at column 1: unknown allocator 'pol'; known: arena, pool, system
  *   pol(blockSize=64) &gt; system
  *   ^
  * </pre>
@@ -33,7 +33,7 @@ public final class SpecException extends IllegalArgumentException {
      * @param cause   the underlying error, or null
      */
     public SpecException(String problem, String spec, int column, Throwable cause) {
-        super(problem + " at column " + column + "\n  " + spec + "\n  " + " ".repeat(Math.max(0, column - 1)) + "^",
+        super("at column " + column + ": " + problem + "\n  " + spec + "\n  " + " ".repeat(Math.max(0, column - 1)) + "^",
                 cause);
         this.spec = spec;
         this.column = column;
