@@ -1,0 +1,45 @@
+package dev.allocator.tests.contract;
+
+import dev.allocator.system.SystemAllocator;
+
+/**
+ * Every allocator the project ships, as contract subjects. Each has one {@link AllocatorContract} subclass; the
+ * model and fuzz tests draw their thread-safe subjects from here too.
+ */
+public final class Subjects {
+
+    private Subjects() {
+    }
+
+    /** {@code new SystemAllocator()}, without ServiceLoader. */
+    public static final Subject SYSTEM = Subject.of("system").withFactory(SystemAllocator::new);
+
+    /** What {@code Allocators.system()} wraps, opened through ServiceLoader. */
+    public static final Subject OPEN_SYSTEM = Subject.of("system");
+
+    /** Fixed 256-byte blocks, 1024 of them, over malloc; natural alignment of the block, up to 64. */
+    public static final Subject POOL = Subject.of("pool(blockSize=256, capacity=1024) > system")
+            .withMaxSize(256, true).withMaxAlignment(64).bounded(1024);
+
+    /** Page-aligned blocks: {@code alignment=4096} lifts the pool's alignment to a page. */
+    public static final Subject ALIGNED_POOL = Subject.of("pool(blockSize=4KiB, capacity=64, alignment=4096) > system")
+            .withMaxSize(4096, true).withMaxAlignment(4096).bounded(64);
+
+    /** A pool whose slab comes from an arena. */
+    public static final Subject POOL_OVER_ARENA =
+            Subject.of("pool(blockSize=256, capacity=1024) > arena(chunkSize=1MiB) > system")
+                    .withMaxSize(256, true).withMaxAlignment(64).bounded(1024);
+
+    /** A confined bump arena over malloc'd chunks; bigger requests get a chunk of their own. */
+    public static final Subject ARENA = Subject.of("arena(chunkSize=64KiB) > system")
+            .withMaxSize(1L << 20, false).withMaxAlignment(4096).confined().arenaLike();
+
+    /** The same arena, shared between threads. */
+    public static final Subject SHARED_ARENA = Subject.of("arena(chunkSize=64KiB, shared=true) > system")
+            .withMaxSize(1L << 20, false).withMaxAlignment(4096).arenaLike();
+
+    /** An arena whose chunks are 64 KiB pool blocks: bounded by the pool's 64 blocks. */
+    public static final Subject ARENA_OVER_POOL =
+            Subject.of("arena(chunkSize=64KiB) > pool(blockSize=64KiB, capacity=64) > system")
+                    .withMaxSize(16L << 10, false).withMaxAlignment(64).confined().arenaLike().bounded(0);
+}
