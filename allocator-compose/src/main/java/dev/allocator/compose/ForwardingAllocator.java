@@ -1,0 +1,156 @@
+package dev.allocator.compose;
+
+import dev.allocator.api.Allocator;
+import dev.allocator.api.AllocatorStats;
+import dev.allocator.api.Checks;
+import dev.allocator.api.Layout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * An allocator that adds one concern (a budget, counters, checks) to a backing allocator and forwards the rest. The
+ * wrappers in this module extend it; so may yours.
+ *
+ * {@snippet :
+ * final class Tracing extends ForwardingAllocator {
+ *     Tracing(Allocator backing) { super("tracing", backing, true); }
+ *
+ *     @Override
+ *     public MemorySegment allocate(Layout layout) {
+ *         System.out.println("allocate " + layout);
+ *         return super.allocate(layout);
+ *     }
+ * }
+ * }
+ *
+ * <p>Thread-safe when the backing allocator is. {@link #close()} runs {@link #onClose()} once, then closes the
+ * backing allocator when this wrapper owns it; every later call but {@code close}, {@code owns} and {@code stats}
+ * throws {@link IllegalStateException}.
+ */
+public abstract class ForwardingAllocator implements Allocator {
+
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(ForwardingAllocator.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The allocator this one forwards to. */
+    protected final Allocator backing;
+    private final String name;
+    private final boolean ownsBacking;
+    private volatile boolean closed;
+
+    /**
+     * Creates a wrapper.
+     *
+     * @param name        the name shown by {@link #toString()}, e.g. {@code "budget(256 MiB)"}
+     * @param backing     the allocator to forward to
+     * @param ownsBacking whether {@link #close()} closes {@code backing}
+     */
+    protected ForwardingAllocator(String name, Allocator backing, boolean ownsBacking) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.backing = Objects.requireNonNull(backing, "backing");
+        this.ownsBacking = ownsBacking;
+    }
+
+    /**
+     * Throws when this allocator is closed.
+     *
+     * @throws IllegalStateException when closed
+     */
+    protected final void requireOpen() {
+        Checks.requireOpen(closed, this);
+    }
+
+    @Override
+    public MemorySegment allocate(Layout layout) {
+        requireOpen();
+        return backing.allocate(layout);
+    }
+
+    @Override
+    public MemorySegment tryAllocate(Layout layout) {
+        requireOpen();
+        return backing.tryAllocate(layout);
+    }
+
+    @Override
+    public MemorySegment allocateZeroed(Layout layout) {
+        requireOpen();
+        return backing.allocateZeroed(layout);
+    }
+
+    @Override
+    public void deallocate(MemorySegment segment, Layout layout) {
+        requireOpen();
+        backing.deallocate(segment, layout);
+    }
+
+    @Override
+    public boolean owns(MemorySegment segment) {
+        return backing.owns(segment);
+    }
+
+    @Override
+    public AllocatorStats stats() {
+        return backing.stats();
+    }
+
+    /**
+     * Runs once, from the first {@link #close()}, before the backing allocator is closed: give back what this wrapper
+     * holds, report what it found. An exception thrown here is rethrown by {@code close()} after the backing
+     * allocator is closed.
+     */
+    protected void onClose() {
+    }
+
+    @Override
+    public final void close() {
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            return;
+        }
+        RuntimeException failure = null;
+        try {
+            onClose();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (ownsBacking) {
+            try {
+                backing.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closed
+     */
+    protected final boolean isClosed() {
+        return closed;
+    }
+
+    /** Returns {@code "name > backing"}, the allocator's spec-like shape. */
+    @Override
+    public String toString() {
+        return name + " > " + backing;
+    }
+}
