@@ -1,0 +1,136 @@
+package dev.allocator.pool;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Objects;
+
+
+/**
+ * A {@link FixedBlockPool}'s blocks by number, {@code 0 <= index < capacity}, for code that passes buffers around as
+ * ints (packet rings, frame tables): nothing here allocates on the Java heap, and the bulk forms cost one list
+ * operation per batch rather than per block. Same contract as the pool: thread-safe, with happens-before from a
+ * release to the next acquire of the same block; misuse throws with the block's index and address and changes
+ * nothing.
+ *
+ * {@snippet :
+ * BlockIndexes blocks = pool.indexes();
+ * int[] batch = new int[32];
+ * int n = blocks.acquire(batch, 0, batch.length);     // one CAS for up to 32 blocks
+ * for (int i = 0; i < n; i++) {
+ *     blocks.segment(batch[i]).set(ValueLayout.JAVA_LONG, 8, i);
+ * }
+ * blocks.release(batch, 0, n);                         // one CAS for all of them
+ * }
+ *
+ * <p>Blocks taken here count in the pool's stats as whole blocks; they may also be given back through the pool's
+ * {@code deallocate(segment(index), Layout.of(blockSize))}, and the pool's segments through {@link #release} after
+ * {@link #indexOf}.
+ */
+public final class BlockIndexes {
+
+    private final PoolCore core;
+
+    BlockIndexes(PoolCore core) {
+        this.core = core;
+    }
+
+    /**
+     * Takes a free block.
+     *
+     * @return its index, or {@code -1} when every block is in use
+     * @throws IllegalStateException when the pool is closed
+     */
+    public int acquire() {
+        return core.acquire();
+    }
+
+    /**
+     * Takes a free block, waiting up to {@code timeout} for one as {@link FixedBlockPool#allocate(
+     * dev.allocator.api.Layout, Duration)} does.
+     *
+     * @param timeout how long to wait at most; zero or negative means not at all
+     * @return the block's index, or {@code -1} when none was freed in time or the thread was interrupted (its
+     *         interrupt status stays set)
+     * @throws IllegalStateException when the pool is closed, before or during the wait
+     */
+    public int acquire(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        core.requireOpen();
+        return core.counted(BoundedWait.take(core, timeout));
+    }
+
+    /**
+     * Takes up to {@code count} free blocks with one list operation.
+     *
+     * @param into   where their indices go
+     * @param offset the first slot to fill
+     * @param count  how many blocks are wanted
+     * @return how many were taken, fewer than {@code count} when fewer are free; slots past them are unchanged
+     * @throws IllegalArgumentException when {@code offset} and {@code count} do not lie within {@code into}
+     * @throws IllegalStateException    when the pool is closed
+     */
+    public int acquire(int[] into, int offset, int count) {
+        return core.takeMany(Objects.requireNonNull(into, "into"), null, offset, count);
+    }
+
+    /**
+     * The segment of block {@code index}: all {@link FixedBlockPool#blockSize()} bytes; the same object every time.
+     * While the block is free its first 4 bytes belong to the pool.
+     *
+     * @param index the block
+     * @return the segment
+     * @throws IllegalArgumentException when {@code index} is out of range
+     */
+    public MemorySegment segment(int index) {
+        return core.blocks[core.checkRange(index)];
+    }
+
+    /**
+     * The block a segment of this pool starts at.
+     *
+     * @param segment a segment the pool handed out
+     * @return the block's index
+     * @throws IllegalArgumentException when the segment is not this pool's or does not start at a block
+     */
+    public int indexOf(MemorySegment segment) {
+        return core.indexOf(Objects.requireNonNull(segment, "segment"));
+    }
+
+    /**
+     * Gives block {@code index} back.
+     *
+     * @param index the block
+     * @throws IllegalArgumentException when {@code index} is out of range
+     * @throws IllegalStateException    when the block is already free (with double-free checking on) or the pool is
+     *                                  closed
+     */
+    public void release(int index) {
+        core.release(index);
+    }
+
+    /**
+     * Gives back {@code count} blocks with one list operation: all of them, or, when one cannot be given back, none.
+     *
+     * @param indices the blocks
+     * @param offset  the first slot to read
+     * @param count   how many
+     * @throws IllegalArgumentException when {@code offset} and {@code count} do not lie within {@code indices}, or an
+     *                                  index is out of range
+     * @throws IllegalStateException    when a block is already free or listed twice (with double-free checking on),
+     *                                  or the pool is closed
+     */
+    public void release(int[] indices, int offset, int count) {
+        core.giveMany(Objects.requireNonNull(indices, "indices"), null, offset, count);
+    }
+
+    /** @return the number of blocks; indices run from 0 to this minus 1 */
+    public int capacity() {
+        return core.blocks.length;
+    }
+
+    /** Returns the pool's {@code toString()}. */
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}

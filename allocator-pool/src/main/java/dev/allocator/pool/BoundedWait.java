@@ -1,0 +1,56 @@
+package dev.allocator.pool;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.time.Duration;
+
+import static dev.allocator.pool.internal.FreeListDescriptor.END;
+
+/** Waits a bounded time for a free block: spin, then yield, then park, with an Agrona {@link IdleStrategy}. */
+final class BoundedWait {
+
+    /** Busy spins before the first yield: a block freed within a microsecond or so is caught at once. */
+    static final long SPINS = 100;
+    /** Yields before the first park. */
+    static final long YIELDS = 20;
+    /** The first park; it doubles up to {@link #MAX_PARK_NANOS}. */
+    static final long MIN_PARK_NANOS = 1_000;
+    /** The longest park, which bounds how late a free block is noticed once waiting has become parking. */
+    static final long MAX_PARK_NANOS = 1_000_000;
+
+    private BoundedWait() {
+    }
+
+    /**
+     * Takes a block (uncounted, as {@link PoolCore#take()}), waiting up to {@code timeout}.
+     *
+     * @return the index, or END when the time ran out or the thread was interrupted (its status stays set)
+     * @throws IllegalStateException when the pool is closed during the wait
+     */
+    static int take(PoolCore pool, Duration timeout) {
+        int index = pool.take();
+        if (index != END || timeout.isNegative() || timeout.isZero()) {
+            return index;
+        }
+        final long start = System.nanoTime();
+        final long budget = saturatedNanos(timeout);
+        final IdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
+        while ((index = pool.take()) == END) {
+            pool.requireOpen();
+            if (System.nanoTime() - start >= budget || Thread.currentThread().isInterrupted()) {
+                return END;
+            }
+            idle.idle();
+        }
+        return index;
+    }
+
+    private static long saturatedNanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

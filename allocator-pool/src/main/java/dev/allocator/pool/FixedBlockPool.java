@@ -1,0 +1,297 @@
+package dev.allocator.pool;
+
+import dev.allocator.api.AllocationException;
+import dev.allocator.api.Allocator;
+import dev.allocator.api.AllocatorStats;
+import dev.allocator.api.Layout;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Objects;
+
+import static dev.allocator.pool.internal.FreeListDescriptor.END;
+
+/**
+ * A lock-free pool of {@code capacity} equal blocks carved from one slab of a backing allocator: allocation and
+ * deallocation from any thread in a few nanoseconds, without locks, system calls or garbage.
+ *
+ * {@snippet :
+ * try (FixedBlockPool frames = FixedBlockPool.builder().block(Layout.of(2048, 64)).capacity(4096).build()) {
+ *     MemorySegment frame = frames.allocate(Layout.of(2048, 64));
+ *     // ... fill it, hand it to another thread, which frees it ...
+ *     frames.deallocate(frame, Layout.of(2048, 64));
+ *
+ *     int id = frames.indexes().acquire();          // or pass blocks around by number
+ *     frames.indexes().segment(id).set(ValueLayout.JAVA_INT, 0, 42);
+ *     frames.indexes().release(id);
+ * }
+ * }
+ * Or from a spec: {@code (FixedBlockPool) Allocators.open("pool(blockSize=2KiB, capacity=4096) > system")}.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Thread-safety.</b> Every method may be called from any thread, and a block may be freed by a thread other
+ *       than the one that took it. Actions of a thread before it frees a block (by any method of this class or of
+ *       {@link BlockIndexes}) <i>happen-before</i> the actions of the thread that takes that block next, after the
+ *       call that takes it returns. No method takes a lock or makes a system call; none but {@link #close()} blocks,
+ *       and the timed forms wait at most their timeout.</li>
+ *   <li><b>Requests.</b> A request fits when {@code layout.size() <= blockSize()} and
+ *       {@code layout.alignment() <= alignment()}; the segment returned is exactly {@code layout.size()} bytes at the
+ *       start of a block. A request of the full block size returns a segment made when the pool was built, so it
+ *       allocates nothing on the Java heap; a smaller one allocates one slice object. A request that does not fit
+ *       throws {@link AllocationException} with reason {@code TOO_LARGE} or {@code UNSUPPORTED_ALIGNMENT}, and
+ *       {@link #tryAllocate} returns {@code null}.</li>
+ *   <li><b>Exhaustion.</b> With no free block, {@link #tryAllocate} returns {@code null} and {@link #allocate(Layout)}
+ *       throws {@link AllocationException} with reason {@code EXHAUSTED}; {@link #allocate(Layout, Duration)} waits
+ *       up to a timeout for a block (spinning, then yielding, then parking).</li>
+ *   <li><b>Misuse.</b> Giving back a segment this pool did not hand out, a slice that does not start at a block, or
+ *       a segment with a layout other than the one it was allocated with throws {@link IllegalArgumentException};
+ *       giving back a block that is already free throws {@link IllegalStateException} when double-free checking is
+ *       on (the default). The message names the block's index and address, and nothing changes: counts and
+ *       free-list stay as they were. With double-free checking off ({@link PoolBuilder#checkDoubleFree}) a double
+ *       free is not detected and corrupts the pool: a block is then handed out twice. Like any state-based check it
+ *       cannot see a stale segment whose block has since been handed out again.</li>
+ *   <li><b>Wipe.</b> See {@link Wipe}; {@link #deallocateAndWipe} zeroes one block whatever the policy.</li>
+ *   <li><b>Close.</b> {@link #close()} invalidates every segment the pool handed out (touching one then throws
+ *       {@link IllegalStateException}), zeroes the slab when the policy says so, gives the slab back to the backing
+ *       allocator, and closes that allocator when the pool owns it (pools built from a spec do). Later calls throw
+ *       {@code IllegalStateException}, except {@link #close()}, {@link #owns}, {@link #stats()},
+ *       {@link #poolStats()}, {@link #toString()} and the getters.</li>
+ * </ul>
+ */
+public final class FixedBlockPool implements Allocator {
+
+    /*
+     * Maintainers' notes: this class is the Allocator face of PoolCore, which holds the state, the algorithm and its
+     * invariants (read PoolCore, then internal.TaggedFreeList). Keep the methods here one-line delegations so that
+     * they inline.
+     */
+
+    private final PoolCore core;
+    private final BlockIndexes indexes;
+
+    FixedBlockPool(PoolCore core) {
+        this.core = core;
+        this.indexes = new BlockIndexes(core);
+    }
+
+    /**
+     * Starts building a pool.
+     *
+     * @return a builder; {@code blockSize} (or {@code block}) and {@code capacity} must be set before
+     *         {@link PoolBuilder#build()}
+     */
+    public static PoolBuilder builder() {
+        return new PoolBuilder();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws AllocationException   reason {@code EXHAUSTED} when every block is in use, {@code TOO_LARGE} or
+     *                               {@code UNSUPPORTED_ALIGNMENT} when the layout does not fit a block
+     * @throws IllegalStateException when the pool is closed
+     */
+    @Override
+    public MemorySegment allocate(Layout layout) {
+        final MemorySegment segment = core.tryAllocate(layout);
+        if (segment == null) {
+            throw core.fitFailure(layout, "");
+        }
+        return segment;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when the pool is closed
+     */
+    @Override
+    public MemorySegment tryAllocate(Layout layout) {
+        return core.tryAllocate(layout);
+    }
+
+    /**
+     * Allocates like {@link #allocate(Layout)}, but when no block is free waits up to {@code timeout} for one:
+     * spinning, then yielding, then parking up to a millisecond at a time. For producer/consumer pipelines where the
+     * consumer frees what the producer allocates.
+     *
+     * @param layout  the size and alignment
+     * @param timeout how long to wait at most; zero or negative means not at all
+     * @return the segment, never null
+     * @throws AllocationException   reason {@code EXHAUSTED} when no block was freed in time or the thread was
+     *                               interrupted (its interrupt status stays set); {@code TOO_LARGE} or
+     *                               {@code UNSUPPORTED_ALIGNMENT} when the layout does not fit a block
+     * @throws IllegalStateException when the pool is closed, before or during the wait
+     */
+    public MemorySegment allocate(Layout layout, Duration timeout) {
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(timeout, "timeout");
+        core.requireOpen();
+        if (!core.fits(layout)) {
+            core.countMisfit();
+            throw core.fitFailure(layout, "");
+        }
+        final int index = BoundedWait.take(core, timeout);
+        if (index == END) {
+            core.countExhaustion();
+            throw core.fitFailure(layout, Thread.currentThread().isInterrupted()
+                    ? " (interrupted while waiting)" : " (waited " + timeout + ")");
+        }
+        return core.handOut(index, layout.size());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Under {@link Wipe#FREE} and {@link Wipe#ALWAYS} every block handed out is zero already, so this skips the
+     * fill.
+     *
+     * @throws IllegalStateException when the pool is closed
+     */
+    @Override
+    public MemorySegment allocateZeroed(Layout layout) {
+        final MemorySegment segment = allocate(layout);
+        return core.wipeOnFree ? segment : segment.fill((byte) 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the segment is not from this pool, does not start at a block, or its size
+     *                                  or {@code layout} does not match the allocation
+     * @throws IllegalStateException    when the block is already free (with double-free checking on) or the pool is
+     *                                  closed
+     */
+    @Override
+    public void deallocate(MemorySegment segment, Layout layout) {
+        core.deallocate(segment, layout, false);
+    }
+
+    /**
+     * Deallocates like {@link #deallocate}, zeroing the whole block first whatever the {@link Wipe} policy.
+     *
+     * @param segment the segment, as this pool returned it
+     * @param layout  the layout it was allocated with
+     * @throws IllegalArgumentException as {@link #deallocate}
+     * @throws IllegalStateException    as {@link #deallocate}
+     */
+    public void deallocateAndWipe(MemorySegment segment, Layout layout) {
+        core.deallocate(segment, layout, true);
+    }
+
+    /**
+     * Takes up to {@code count} free blocks with one list operation, writing their whole-block segments to
+     * {@code into}. Give them back with {@link #deallocate(MemorySegment[], int, int)}, or one by one with
+     * {@code deallocate(segment, Layout.of(blockSize()))}.
+     *
+     * @param into   where the segments go
+     * @param offset the first slot to fill
+     * @param count  how many blocks are wanted
+     * @return how many were taken, fewer than {@code count} when fewer are free; slots past them are unchanged
+     * @throws IllegalArgumentException when {@code offset} and {@code count} do not lie within {@code into}
+     * @throws IllegalStateException    when the pool is closed
+     */
+    public int allocate(MemorySegment[] into, int offset, int count) {
+        return core.takeMany(null, into, offset, count);
+    }
+
+    /**
+     * Gives back {@code count} whole-block segments with one list operation: all of them, or, when one cannot be
+     * given back, none.
+     *
+     * @param segments the segments, each a whole block of this pool
+     * @param offset   the first slot to read
+     * @param count    how many
+     * @throws IllegalArgumentException when {@code offset} and {@code count} do not lie within {@code segments}, or a
+     *                                  segment is not this pool's, not a block start or not a whole block
+     * @throws IllegalStateException    when a block is already free or listed twice (with double-free checking on),
+     *                                  or the pool is closed
+     */
+    public void deallocate(MemorySegment[] segments, int offset, int count) {
+        core.giveMany(null, segments, offset, count);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>True for the segments this pool hands out and slices of them, live or freed, also after close.
+     */
+    @Override
+    public boolean owns(MemorySegment segment) {
+        return core.owns(segment);
+    }
+
+    /**
+     * The index API over this pool's blocks, for code that passes buffers around by number.
+     *
+     * @return the index view; the same object every time
+     */
+    public BlockIndexes indexes() {
+        return indexes;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public AllocatorStats stats() {
+        return core.stats().toAllocatorStats();
+    }
+
+    /**
+     * The pool's counters, with the figures {@link AllocatorStats} lacks (free, in use, high-water, exhaustions).
+     *
+     * @return a snapshot; works after close
+     */
+    public PoolStats poolStats() {
+        return core.stats();
+    }
+
+    /**
+     * Invalidates every segment handed out, zeroes the slab when the {@link Wipe} policy says so, gives the slab back
+     * and closes the backing allocator when the pool owns it. Closing twice does nothing.
+     *
+     * @throws IllegalStateException when another thread is passing one of the pool's segments to a native call right
+     *                               now (the JDK refuses to close the pool's arena then); nothing has changed and
+     *                               {@code close()} may be called again
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    /** @return the size of each block in bytes */
+    public long blockSize() {
+        return core.blockSize;
+    }
+
+    /** @return the alignment of every block in bytes */
+    public long alignment() {
+        return core.alignment;
+    }
+
+    /** @return the number of blocks */
+    public int capacity() {
+        return core.blocks.length;
+    }
+
+    /** @return the distance between blocks in the slab: the block size padded to the alignment, at least 8 */
+    public long stride() {
+        return core.slab.stride;
+    }
+
+    /** @return the wipe policy */
+    public Wipe wipe() {
+        return core.wipe;
+    }
+
+    /** @return whether double frees are detected */
+    public boolean checksDoubleFree() {
+        return core.states != null;
+    }
+
+    /** Returns text like {@code pool(64 B x 4096, 17 in use, high-water 312, 0 exhausted)}. */
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}

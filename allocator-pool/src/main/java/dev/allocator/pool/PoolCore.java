@@ -1,0 +1,360 @@
+package dev.allocator.pool;
+
+import dev.allocator.api.AllocationException;
+import dev.allocator.api.Checks;
+import dev.allocator.api.Layout;
+import dev.allocator.pool.internal.BlockStates;
+import dev.allocator.pool.internal.HighWaterMark;
+import dev.allocator.pool.internal.TaggedFreeList;
+import dev.allocator.pool.internal.ThreadCounters;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+import static dev.allocator.pool.internal.FreeListDescriptor.END;
+
+/**
+ * The pool's state and every operation on it, checks included; {@link FixedBlockPool} and {@link BlockIndexes} are
+ * its two public faces. Thread-safe.
+ */
+final class PoolCore {
+
+    /*
+     * Maintainers' notes.
+     *
+     * Take (allocate, acquire): freeList.pop() is the linearization point (see TaggedFreeList for the CAS and its ABA
+     * tag); then, in the taking thread, which owns the block now: states.markAllocated, highWater.taken, clear the
+     * link word under wipe-on-free, count in the thread's own cell.
+     * Give (deallocate, release): every check first (owner, block start, layout, range), then states.tryMarkFree, the
+     * CAS that decides a double free, then the wipe, then freeList.push, the linearization point of the free. Every
+     * check that can throw runs before anything changes: that is why a failed call leaves the pool as it was.
+     * Bulk take: one popChain CAS, then walk the chain (the blocks are ours). Bulk give: check every entry, mark every
+     * state (undo the marks if one fails), link the batch among itself, one pushChain CAS.
+     *
+     * Counters: no shared counter on the hot path. Allocations, deallocations and bytes go to the calling thread's
+     * own cell (ThreadCounters); in use = allocations - deallocations; the high-water mark comes from the deepest
+     * block index ever taken (HighWaterMark says why that is exact); exhaustions and other failures are rare and go
+     * to LongAdders.
+     *
+     * Close: CAS `closed`, then Slab.release. An operation racing with close may still pop or push: the list lives in
+     * the slab's scoped segment, so it throws IllegalStateException once the arena is closed, or its caller gets a
+     * segment that is already dead.
+     */
+
+    private static final VarHandle CLOSED;
+    private static final ValueLayout.OfInt LINK_WORD = ValueLayout.JAVA_INT;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(PoolCore.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Slab slab;
+    final MemorySegment[] blocks;
+    final TaggedFreeList freeList;
+    /** Null when double-free checking is off. */
+    final BlockStates states;
+    final long blockSize;
+    final long alignment;
+    final Wipe wipe;
+    final boolean wipeOnFree;
+    private final HighWaterMark highWater = new HighWaterMark();
+    private final ThreadCounters counters = new ThreadCounters();
+    private final LongAdder exhaustions = new LongAdder();
+    private final LongAdder otherFailures = new LongAdder();
+    private volatile boolean closed;
+
+    PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree) {
+        this.slab = slab;
+        this.blocks = slab.blocks;
+        this.blockSize = slab.blockSize;
+        this.alignment = slab.alignment;
+        this.wipe = wipe;
+        this.wipeOnFree = wipe.onFree();
+        if (wipeOnFree) {
+            slab.memory.fill((byte) 0);
+        }
+        this.states = checkDoubleFree ? new BlockStates(slab.capacity) : null;
+        this.freeList = new TaggedFreeList(slab.memory, slab.stride, slab.capacity);
+        freeList.linkAll();
+    }
+
+    void requireOpen() {
+        Checks.requireOpen(closed, this);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    // ------------------------------------------------------------------------------------------------------- take
+
+    /** A segment for {@code layout}, or null (counted) when it does not fit or no block is free. */
+    MemorySegment tryAllocate(Layout layout) {
+        Objects.requireNonNull(layout, "layout");
+        requireOpen();
+        if (!fits(layout)) {
+            otherFailures.increment();
+            return null;
+        }
+        final int index = take();
+        if (index == END) {
+            exhaustions.increment();
+            return null;
+        }
+        return handOut(index, layout.size());
+    }
+
+    boolean fits(Layout layout) {
+        return layout.size() <= blockSize && layout.alignment() <= alignment;
+    }
+
+    void countMisfit() {
+        otherFailures.increment();
+    }
+
+    void countExhaustion() {
+        exhaustions.increment();
+    }
+
+    /** Counts and returns block {@code index} as a segment of {@code size} bytes. */
+    MemorySegment handOut(int index, long size) {
+        counters.cell().allocated(1, size);
+        final MemorySegment block = blocks[index];
+        return size == blockSize ? block : block.asSlice(0, size);
+    }
+
+    /** An index (counted as a whole block), or END (counted as an exhaustion). */
+    int acquire() {
+        requireOpen();
+        return counted(take());
+    }
+
+    int counted(int index) {
+        if (index == END) {
+            exhaustions.increment();
+        } else {
+            counters.cell().allocated(1, blockSize);
+        }
+        return index;
+    }
+
+    /** Pops a block and does the taking thread's bookkeeping, but no counting; END when empty. */
+    int take() {
+        final int index = freeList.pop();
+        if (index != END) {
+            took(index);
+        }
+        return index;
+    }
+
+    private void took(int index) {
+        final BlockStates states = this.states;
+        if (states != null) {
+            states.markAllocated(index);
+        }
+        highWater.taken(index);
+        if (wipeOnFree) {
+            blocks[index].set(LINK_WORD, 0, 0);
+        }
+    }
+
+    AllocationException fitFailure(Layout layout, String how) {
+        if (layout.size() > blockSize) {
+            return PoolErrors.tooLarge(layout, this);
+        }
+        if (layout.alignment() > alignment) {
+            return PoolErrors.tooAligned(layout, this);
+        }
+        return PoolErrors.exhausted(layout, this, how);
+    }
+
+    // ------------------------------------------------------------------------------------------------------- give
+
+    void deallocate(MemorySegment segment, Layout layout, boolean zero) {
+        Objects.requireNonNull(segment, "segment");
+        Objects.requireNonNull(layout, "layout");
+        requireOpen();
+        final int index = indexOf(segment);
+        final long size = segment.byteSize();
+        if (layout.size() != size || size > blockSize || layout.alignment() > alignment) {
+            throw PoolErrors.wrongLayout(index, slab.address(index), segment, layout, this);
+        }
+        give(index, size, zero || wipeOnFree);
+    }
+
+    void release(int index) {
+        requireOpen();
+        give(checkRange(index), blockSize, wipeOnFree);
+    }
+
+    private void give(int index, long bytes, boolean zero) {
+        final BlockStates states = this.states;
+        if (states != null && !states.tryMarkFree(index)) {
+            throw PoolErrors.doubleFree(index, slab.address(index), this);
+        }
+        if (zero) {
+            blocks[index].fill((byte) 0);
+        }
+        freeList.push(index);
+        counters.cell().deallocated(1, bytes);
+    }
+
+    int indexOf(MemorySegment segment) {
+        if (!owns(segment)) {
+            throw PoolErrors.foreign(segment, this);
+        }
+        final long offset = segment.address() - slab.base;
+        final int index = (int) slab.blockOf(offset);
+        if (!slab.isBlockStart(offset)) {
+            throw PoolErrors.notBlockStart(segment, index, slab.address(index), this);
+        }
+        return index;
+    }
+
+    int checkRange(int index) {
+        if (index < 0 || index >= blocks.length) {
+            throw PoolErrors.indexOutOfRange(index, this);
+        }
+        return index;
+    }
+
+    boolean owns(MemorySegment segment) {
+        return segment.scope().equals(slab.scope);
+    }
+
+    // ------------------------------------------------------------------------------------------------------- bulk
+
+    /**
+     * Pops up to {@code count} blocks with one CAS and writes them, from {@code offset} on, to {@code indices} or, when
+     * that is null, as whole-block segments to {@code segments}; returns how many.
+     */
+    int takeMany(int[] indices, MemorySegment[] segments, int offset, int count) {
+        checkArrayRange(indices != null ? indices.length : segments.length, offset, count);
+        requireOpen();
+        if (count == 0) {
+            return 0;
+        }
+        final long chain = freeList.popChain(count);
+        final int taken = TaggedFreeList.chainLength(chain);
+        int index = TaggedFreeList.chainFirst(chain);
+        for (int i = offset; i < offset + taken; i++) {
+            final int next = freeList.next(index);
+            took(index);
+            if (indices != null) {
+                indices[i] = index;
+            } else {
+                segments[i] = blocks[index];
+            }
+            index = next;
+        }
+        if (taken < count) {
+            exhaustions.increment();
+        }
+        if (taken > 0) {
+            counters.cell().allocated(taken, taken * blockSize);
+        }
+        return taken;
+    }
+
+    /**
+     * Gives back the {@code count} blocks from {@code offset} on in {@code indices} or, when that is null, the
+     * whole-block segments in {@code segments}, with one CAS; all or none.
+     */
+    void giveMany(int[] indices, MemorySegment[] segments, int offset, int count) {
+        checkArrayRange(indices != null ? indices.length : segments.length, offset, count);
+        requireOpen();
+        if (count == 0) {
+            return;
+        }
+        for (int i = offset; i < offset + count; i++) {
+            entry(indices, segments, i); // every check that can throw, before anything changes
+        }
+        final BlockStates states = this.states;
+        if (states != null) {
+            for (int i = offset; i < offset + count; i++) {
+                final int index = entry(indices, segments, i);
+                if (!states.tryMarkFree(index)) {
+                    for (int j = offset; j < i; j++) {
+                        states.markAllocated(entry(indices, segments, j));
+                    }
+                    throw PoolErrors.doubleFree(index, slab.address(index), this);
+                }
+            }
+        }
+        final int first = entry(indices, segments, offset);
+        int previous = first;
+        for (int i = offset + 1; i <= offset + count; i++) {
+            if (wipeOnFree) {
+                blocks[previous].fill((byte) 0);
+            }
+            if (i < offset + count) {
+                final int index = entry(indices, segments, i);
+                freeList.link(previous, index);
+                previous = index;
+            }
+        }
+        freeList.pushChain(first, previous);
+        counters.cell().deallocated(count, count * blockSize);
+    }
+
+    /** The checked block index of a bulk give's entry {@code i}. */
+    private int entry(int[] indices, MemorySegment[] segments, int i) {
+        if (indices != null) {
+            return checkRange(indices[i]);
+        }
+        final MemorySegment segment = Objects.requireNonNull(segments[i], "segment");
+        final int index = indexOf(segment);
+        if (segment.byteSize() != blockSize) {
+            throw PoolErrors.wrongLayout(index, slab.address(index), segment, Layout.of(blockSize, alignment), this);
+        }
+        return index;
+    }
+
+    static void checkArrayRange(int length, int offset, int count) {
+        if (offset < 0 || count < 0 || offset > length - count) {
+            throw PoolErrors.badRange(length, offset, count);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- stats and lifecycle
+
+    PoolStats stats() {
+        final long[] sums = counters.sum();
+        final long allocations = sums[ThreadCounters.ALLOCATIONS];
+        final long deallocations = sums[ThreadCounters.DEALLOCATIONS];
+        final int inUse = (int) Math.clamp(allocations - deallocations, 0, slab.capacity);
+        final long exhausted = exhaustions.sum();
+        return new PoolStats(blockSize, slab.stride, slab.capacity, inUse, Math.max(highWater.get(), inUse),
+                allocations, deallocations, exhausted, exhausted + otherFailures.sum(),
+                sums[ThreadCounters.BYTES_IN_USE], slab.bytes());
+    }
+
+    void close() {
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            return;
+        }
+        try {
+            slab.release(wipe.onClose());
+        } catch (IllegalStateException inUse) {
+            if (slab.scope.isAlive()) {
+                closed = false;
+            }
+            throw inUse;
+        }
+    }
+
+    @Override
+    public String toString() {
+        final PoolStats stats = stats();
+        return "pool(" + blockSize + " B x " + stats.capacity() + ", " + stats.inUse() + " in use, high-water "
+                + stats.highWater() + ", " + stats.exhaustions() + " exhausted" + (closed ? ", closed)" : ")");
+    }
+}
