@@ -1,0 +1,285 @@
+package dev.allocator.arena;
+
+import dev.allocator.api.Allocator;
+import dev.allocator.api.Checks;
+import dev.allocator.api.Layout;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A {@link BumpArena} confined to the thread that created it, like {@link java.lang.foreign.Arena#ofConfined()}:
+ * allocation is a few plain field updates, with no atomic instruction and no lock. Any other thread gets
+ * {@link WrongThreadException} from every method but {@link #owns}, {@link #stats()}, {@link #arenaStats()} and
+ * {@link #scope()} (those may be called from a monitoring thread and see a recent state), and cannot access the
+ * arena's segments.
+ *
+ * {@snippet :
+ * try (ConfinedBumpArena arena = BumpArena.ofConfined(Allocators.system(),
+ *         ArenaOptions.defaults().withChunkSize(64 << 10))) {
+ *     MemorySegment ints = arena.allocate(ValueLayout.JAVA_INT, 100);
+ *     MemorySegment text = arena.allocateFrom("hello");
+ * }
+ * }
+ *
+ * <p>See {@link BumpArena} for the contract of allocation, scopes, reset, rewind and close.
+ */
+public final class ConfinedBumpArena extends BumpArena {
+
+    /*
+     * Maintainers' notes.
+     *
+     * The current chunk is cached in plain fields: `view` (the chunk seen through the top level's scope), `base`
+     * (its address), `limit` (its size) and `top` (the bump offset). Allocation computes
+     *     start = top + (-(base + top) & (alignment - 1))       (aligning the ADDRESS, not the offset)
+     *     end   = start + size
+     * and succeeds when size <= limit && end <= limit (the first test keeps `end` from overflowing; limit <= 1 TiB
+     * and alignment <= 2^62 keep `start` from it). "No chunk" and "closed" are both limit = -1, so the fast path has
+     * no other test than the owner check; the slow path sorts out which it is.
+     *
+     * Invariants: 0 <= top <= limit while a chunk is current; the bytes [top, limit) of the current chunk are
+     * handed out to no live segment; `level` is ledger.top(), and `view` belongs to level.scope.
+     */
+
+    private final Thread owner;
+    private final ArenaOptions options;
+    private final ChunkLedger ledger;
+
+    private Level level;
+    private Chunk chunk;
+    private MemorySegment view;
+    private long base;
+    private long top;
+    private long limit = -1;
+    private boolean closed;
+
+    private long allocations;
+    private long deallocations;
+    private long padding;
+
+    ConfinedBumpArena(Allocator backing, ArenaOptions options) {
+        this.owner = Thread.currentThread();
+        this.options = Objects.requireNonNull(options, "options");
+        this.ledger = new ChunkLedger(this, Objects.requireNonNull(backing, "backing"), options, false);
+        this.level = ledger.top();
+    }
+
+    @Override
+    public MemorySegment allocate(Layout layout) {
+        return bump(layout.size(), layout.alignment(), true);
+    }
+
+    @Override
+    public MemorySegment tryAllocate(Layout layout) {
+        return bump(layout.size(), layout.alignment(), false);
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        Checks.requireNonNegative(byteSize, "byteSize");
+        Checks.requirePowerOfTwo(byteAlignment, "byteAlignment");
+        return bump(byteSize, byteAlignment, true);
+    }
+
+    private MemorySegment bump(long size, long alignment, boolean throwOnFailure) {
+        if (Thread.currentThread() != owner) {
+            throw wrongThread();
+        }
+        final long top = this.top;
+        final long limit = this.limit;
+        final long start = top + (-(base + top) & (alignment - 1));
+        final long end = start + size;
+        if (size > limit || end > limit) {
+            return slowBump(size, alignment, throwOnFailure);
+        }
+        this.top = end;
+        allocations++;
+        padding += start - top;
+        level.tally.add(size);
+        return view.asSlice(start, size);
+    }
+
+    private MemorySegment slowBump(long size, long alignment, boolean throwOnFailure) {
+        Checks.requireOpen(closed, this);
+        Layout request = Layout.of(size, alignment);
+        if (!ledger.fitsChunk(size, alignment)) {
+            Chunk dedicated = ledger.takeDedicated(request, throwOnFailure);
+            if (dedicated == null) {
+                return null;
+            }
+            allocations++;
+            level.tally.add(size);
+            return ChunkLedger.view(dedicated, level);
+        }
+        Chunk next = ledger.takeChunk(request, throwOnFailure);
+        if (next == null) {
+            return null;
+        }
+        if (chunk != null) {
+            ledger.retire(chunk, top);
+        }
+        install(next, 0);
+        return bump(size, alignment, throwOnFailure);
+    }
+
+    private void install(Chunk next, long offset) {
+        chunk = next;
+        top = offset;
+        if (next == null) {
+            view = null;
+            base = 0;
+            limit = -1;
+        } else {
+            view = ChunkLedger.view(next, level);
+            base = next.base;
+            limit = next.size;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when {@code segment} was not allocated by this arena, or its size or alignment
+     *                                  does not match {@code layout}
+     * @throws IllegalStateException    when the segment's scope has ended, or the arena is closed
+     * @throws WrongThreadException     when called from another thread
+     */
+    @Override
+    public void deallocate(MemorySegment segment, Layout layout) {
+        checkOwner();
+        Checks.requireOpen(closed, this);
+        checkDeallocation(segment, layout);
+        Level owning = ledger.levelOf(segment);
+        if (owning == null) {
+            throw ledger.notOurs(segment);
+        }
+        final long address = segment.address();
+        final long size = layout.size();
+        owning.tally.remove(size);
+        deallocations++;
+        if (owning == level && chunk != null && address >= base && address + size == base + top) {
+            chunk.extent = Math.max(chunk.extent, top);
+            top = address - base;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>True for segments of this arena's live scopes (from any thread) and, on the owner thread, for any segment
+     * whose memory lies in a chunk the arena holds (segments of ended scopes too). False after close: the memory
+     * has gone back.
+     */
+    @Override
+    public boolean owns(MemorySegment segment) {
+        return ledger.levelOf(segment) != null
+                || (!closed && Thread.currentThread() == owner && ledger.holds(segment.address()));
+    }
+
+    @Override
+    public MemorySegment.Scope scope() {
+        return level.scope;
+    }
+
+    @Override
+    public void reset() {
+        checkOwner();
+        Checks.requireOpen(closed, this);
+        try {
+            ledger.reset(chunk, top);
+        } catch (RuntimeException refused) {
+            keepPosition();
+            throw refused;
+        }
+        continueAtTop();
+    }
+
+    @Override
+    public Mark mark() {
+        checkOwner();
+        Checks.requireOpen(closed, this);
+        Mark mark = new Mark(this, ledger.nextMarkId());
+        level = ledger.push(chunk, top, mark);
+        if (chunk != null) {
+            view = ChunkLedger.view(chunk, level);
+        }
+        return mark;
+    }
+
+    @Override
+    public void rewind(Mark mark) {
+        Objects.requireNonNull(mark, "mark");
+        checkOwner();
+        Checks.requireOpen(closed, this);
+        int index = ledger.indexOf(mark);
+        try {
+            ledger.rewindTo(index, chunk, top);
+        } catch (RuntimeException refused) {
+            keepPosition();
+            throw refused;
+        }
+        continueAtTop();
+    }
+
+    /** After a rewind or reset: continue where the (renewed) top level began. */
+    private void continueAtTop() {
+        level = ledger.top();
+        install(level.chunk, level.offset);
+    }
+
+    /** After a rewind or reset the JDK refused half-way: stay where we are, seen through the new top level. */
+    private void keepPosition() {
+        level = ledger.top();
+        if (chunk != null) {
+            view = ChunkLedger.view(chunk, level);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        checkOwner();
+        try {
+            ledger.close(chunk, top);
+        } catch (RuntimeException refused) {
+            keepPosition();
+            throw refused;
+        }
+        closed = true;
+        chunk = null;
+        view = null;
+        base = 0;
+        top = 0;
+        limit = -1;
+    }
+
+    @Override
+    public boolean isShared() {
+        return false;
+    }
+
+    @Override
+    public ArenaStats arenaStats() {
+        return new ArenaStats(ledger.chunksHeld(), ledger.bytesReserved(), ledger.liveBytes(), allocations,
+                deallocations + ledger.ended(), ledger.failures(), ledger.resets(), padding + ledger.tailBytes());
+    }
+
+    private void checkOwner() {
+        if (Thread.currentThread() != owner) {
+            throw wrongThread();
+        }
+    }
+
+    private WrongThreadException wrongThread() {
+        return new WrongThreadException(this + " is confined to thread " + owner.getName()
+                + ", but was used from thread " + Thread.currentThread().getName());
+    }
+
+    /** Returns {@code "arena(confined, chunkSize=1048576, wipe=none)"}. */
+    @Override
+    public String toString() {
+        return describe("confined", options);
+    }
+}
