@@ -1,7 +1,12 @@
 package dev.allocator.api;
 
+import dev.allocator.api.internal.FallbackAllocator;
 import dev.allocator.api.internal.NonClosingAllocator;
 import dev.allocator.api.internal.ProviderRegistry;
+import dev.allocator.api.internal.SharedBacking;
+import dev.allocator.api.internal.SpecChain;
+import dev.allocator.api.internal.SpecChoice;
+import dev.allocator.api.internal.SpecNode;
 import dev.allocator.api.internal.SpecParser;
 import dev.allocator.api.internal.SpecStage;
 
@@ -22,9 +27,11 @@ import java.util.Optional;
  *     frames.deallocate(frame, Layout.of(2048, 64));
  * }
  * }
- * Sizes take the units {@code B}, {@code KiB}, {@code MiB} and {@code GiB}. {@link #open(String)} returns the top
- * stage itself, so it can be cast to the class its provider documents; closing it closes every stage beneath it,
- * top first.
+ * Sizes take the units {@code B}, {@code KiB}, {@code MiB} and {@code GiB}. {@code a | b} falls back from
+ * {@code a} to {@code b}; {@code >} binds tighter than {@code |} and parentheses group:
+ * {@code checked(onLeak=throw) > (pool(blockSize=256, capacity=4096) | system)}. {@link #open(String)} returns the
+ * top stage itself, so it can be cast to the class its provider documents; closing it closes every stage beneath
+ * it, top first.
  *
  * <p>Providers are found once, with the class loader that loaded this class (on the module path: every module in
  * the boot layer that {@code provides dev.allocator.api.AllocatorProvider}). A provider that cannot be loaded does
@@ -127,7 +134,14 @@ public final class Allocators {
     }
 
     /**
-     * Opens an allocator from a spec, such as {@code pool(blockSize=64, capacity=4096) > arena(chunkSize=1MiB)}.
+     * Opens an allocator from a spec, such as {@code pool(blockSize=64, capacity=4096) > arena(chunkSize=1MiB)} or
+     * {@code pool(blockSize=64, capacity=1024) | system}.
+     *
+     * <p>{@code >} builds the stage on its left over the one on its right; {@code |} tries the left side first and
+     * falls back to the right one when it cannot satisfy a request (deallocations go to whichever
+     * {@linkplain Allocator#owns owns} the segment); {@code >} binds tighter than {@code |}, and parentheses group.
+     * The alternatives of a group followed by {@code >} share one instance of what follows:
+     * {@code (pool(blockSize=64, capacity=1024) | pool(blockSize=4KiB, capacity=64)) > arena} builds one arena.
      *
      * @param spec the spec
      * @return the top stage, owning every stage beneath it
@@ -140,28 +154,128 @@ public final class Allocators {
      * @throws NullPointerException when {@code spec} is null
      */
     public static Allocator open(String spec) {
-        List<SpecStage> stages = new ArrayList<>(SpecParser.parse(spec));
-        List<AllocatorProvider> providers = new ArrayList<>();
-        for (int i = 0; i < stages.size(); i++) {
-            SpecStage stage = stages.get(i);
-            AllocatorProvider provider = resolve(spec, stage);
-            checkOptionNames(spec, stage, provider);
-            if (!provider.usesBacking() && i < stages.size() - 1) {
-                throw new SpecException(stage.name() + " takes no backing allocator, so no stage may follow it", spec,
-                        stages.get(i + 1).column(), null);
+        SpecNode root = SpecParser.parse(spec);
+        validate(spec, root, false);
+        return build(spec, root, null);
+    }
+
+    /**
+     * Checks names and options everywhere before anything is built, so a bad spec allocates nothing.
+     *
+     * @param followed whether a stage follows this node (it is left of a {@code >})
+     */
+    private static void validate(String spec, SpecNode node, boolean followed) {
+        switch (node) {
+            case SpecStage stage -> {
+                AllocatorProvider provider = resolve(spec, stage);
+                checkOptionNames(spec, stage, provider);
             }
-            providers.add(provider);
+            case SpecChain chain -> {
+                List<SpecNode> parts = chain.parts();
+                for (int i = 0; i < parts.size(); i++) {
+                    boolean last = i == parts.size() - 1;
+                    validate(spec, parts.get(i), !last || followed);
+                    if (!last) {
+                        requireTakesBacking(spec, parts.get(i), parts.get(i + 1).column());
+                    }
+                }
+            }
+            case SpecChoice choice -> {
+                for (SpecNode alternative : choice.alternatives()) {
+                    validate(spec, alternative, followed);
+                }
+            }
         }
-        if (providers.getLast().usesBacking()) {
-            SpecStage implicit = new SpecStage(SYSTEM, spec.length() + 1, Map.of(), Map.of());
-            stages.add(implicit);
-            providers.add(resolve(spec, implicit));
+    }
+
+    /** Fails when the bottom of {@code node} takes no backing allocator but a stage follows it. */
+    private static void requireTakesBacking(String spec, SpecNode node, int followerColumn) {
+        switch (node) {
+            case SpecStage stage -> {
+                if (!resolve(spec, stage).usesBacking()) {
+                    throw new SpecException(stage.name() + " takes no backing allocator, so no stage may follow it",
+                            spec, followerColumn, null);
+                }
+            }
+            case SpecChain chain -> requireTakesBacking(spec, chain.parts().getLast(), followerColumn);
+            case SpecChoice choice -> {
+                for (SpecNode alternative : choice.alternatives()) {
+                    requireTakesBacking(spec, alternative, followerColumn);
+                }
+            }
         }
-        Allocator built = null;
-        for (int i = stages.size() - 1; i >= 0; i--) {
-            built = create(spec, stages.get(i), providers.get(i), built);
+    }
+
+    /**
+     * Builds {@code node} over {@code below}, which it then owns; {@code below == null} means each bottom stage that
+     * takes a backing allocator gets a {@code system} allocator of its own. On failure everything built here, and
+     * {@code below}, is closed.
+     */
+    private static Allocator build(String spec, SpecNode node, Allocator below) {
+        return switch (node) {
+            case SpecStage stage -> {
+                AllocatorProvider provider = resolve(spec, stage);
+                Allocator backing = below;
+                if (provider.usesBacking() && backing == null) {
+                    SpecStage implicit = new SpecStage(SYSTEM, stage.column(), Map.of(), Map.of());
+                    backing = create(spec, implicit, resolve(spec, implicit), null);
+                }
+                yield create(spec, stage, provider, backing);
+            }
+            case SpecChain chain -> {
+                Allocator current = below;
+                List<SpecNode> parts = chain.parts();
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    current = build(spec, parts.get(i), current);
+                }
+                yield current;
+            }
+            case SpecChoice choice -> buildChoice(spec, choice, below);
+        };
+    }
+
+    /**
+     * An allocator that tries {@code primary} and, when it cannot satisfy a request, {@code secondary} (the code form
+     * of {@code primary | secondary}). Deallocations and {@code owns} are routed by {@link Allocator#owns}; closing it
+     * closes both.
+     * {@snippet :
+     * Allocator frames = Allocators.fallback(Allocators.open("pool(blockSize=2KiB, capacity=1024)"),
+     *         Allocators.open("system"));
+     * }
+     *
+     * @param primary   tried first
+     * @param secondary tried when the primary cannot satisfy a request
+     * @return the fallback allocator, owning both
+     */
+    public static Allocator fallback(Allocator primary, Allocator secondary) {
+        return new FallbackAllocator(primary, secondary);
+    }
+
+    private static Allocator buildChoice(String spec, SpecChoice choice, Allocator below) {
+        SharedBacking shared = below == null ? null : new SharedBacking(below);
+        List<Allocator> built = new ArrayList<>();
+        try {
+            for (SpecNode alternative : choice.alternatives()) {
+                built.add(build(spec, alternative, shared == null ? null : shared.handle()));
+            }
+        } catch (RuntimeException | Error e) {
+            for (Allocator allocator : built) {
+                closeQuietly(allocator, e);
+            }
+            if (shared != null && built.isEmpty()) {
+                try {
+                    shared.closeIfUnused();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
         }
-        return built;
+        Allocator result = built.getLast();
+        for (int i = built.size() - 2; i >= 0; i--) {
+            result = new FallbackAllocator(built.get(i), result);
+        }
+        return result;
     }
 
     private static AllocatorProvider resolve(String spec, SpecStage stage) {

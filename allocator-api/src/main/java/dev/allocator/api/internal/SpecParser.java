@@ -8,16 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses allocator specs such as {@code pool(blockSize=64, capacity=4096) > arena(chunkSize=1MiB) > system}.
+ * Parses allocator specs such as {@code pool(blockSize=64, capacity=4096) > arena(chunkSize=1MiB) > system} and
+ * {@code checked > (pool(blockSize=256, capacity=4096) | system)}.
  *
  * <pre>
- * spec   = stage { "&gt;" stage }
+ * spec   = choice
+ * choice = chain { "|" chain }
+ * chain  = term { "&gt;" term }
+ * term   = stage | "(" choice ")"
  * stage  = name [ "(" [ option { "," option } ] ")" ]
  * option = name "=" value
  * name   = letter { letter | digit | "_" | "-" }
  * value  = one or more characters other than white space and , ( ) &gt; | =
  * </pre>
- * White space may stand between any two tokens. Every error is a {@link SpecException} with the 1-based column.
+ * So {@code >} binds tighter than {@code |}. White space may stand between any two tokens. Every error is a
+ * {@link SpecException} with the 1-based column.
  */
 public final class SpecParser {
 
@@ -32,32 +37,64 @@ public final class SpecParser {
      * Parses a spec.
      *
      * @param spec the spec
-     * @return its stages, top first
+     * @return its tree: a single stage, a chain or a choice
      * @throws SpecException on a syntax error
      */
-    public static List<SpecStage> parse(String spec) {
+    public static SpecNode parse(String spec) {
         return new SpecParser(spec).spec();
     }
 
-    private List<SpecStage> spec() {
-        List<SpecStage> stages = new ArrayList<>();
-        stages.add(stage());
+    private SpecNode spec() {
+        SpecNode node = choice();
+        if (pos < spec.length()) {
+            throw error("expected '>', '|' or the end of the spec, found '" + spec.charAt(pos) + "'");
+        }
+        return node;
+    }
+
+    private SpecNode choice() {
+        List<SpecNode> alternatives = new ArrayList<>();
+        alternatives.add(chain());
+        while (peek() == '|') {
+            pos++;
+            alternatives.add(chain());
+        }
+        return alternatives.size() == 1 ? alternatives.getFirst()
+                : new SpecChoice(List.copyOf(alternatives), alternatives.getFirst().column());
+    }
+
+    private SpecNode chain() {
+        List<SpecNode> parts = new ArrayList<>();
+        parts.add(term());
         skipSpace();
         while (peek() == '>') {
             pos++;
-            stages.add(stage());
+            parts.add(term());
             skipSpace();
         }
-        if (pos < spec.length()) {
-            throw error("expected '>' or the end of the spec, found '" + spec.charAt(pos) + "'");
+        return parts.size() == 1 ? parts.getFirst() : new SpecChain(List.copyOf(parts), parts.getFirst().column());
+    }
+
+    private SpecNode term() {
+        skipSpace();
+        if (peek() != '(') {
+            return stage();
         }
-        return List.copyOf(stages);
+        int open = pos + 1;
+        pos++;
+        SpecNode inner = choice();
+        skipSpace();
+        if (peek() != ')') {
+            throw error("expected ')' to close the '(' at column " + open + ", found " + describe(peek()));
+        }
+        pos++;
+        return inner;
     }
 
     private SpecStage stage() {
         skipSpace();
         int column = pos + 1;
-        String name = name("an allocator name");
+        String name = name("an allocator name or '('");
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, Integer> columns = new LinkedHashMap<>();
         skipSpace();

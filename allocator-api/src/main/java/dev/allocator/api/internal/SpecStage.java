@@ -10,5 +10,6 @@ import java.util.Map;
  * @param options       the options as written
  * @param optionColumns the 1-based column of each option's name
  */
-public record SpecStage(String name, int column, Map<String, String> options, Map<String, Integer> optionColumns) {
+public record SpecStage(String name, int column, Map<String, String> options, Map<String, Integer> optionColumns)
+        implements SpecNode {
 }

@@ -1,0 +1,128 @@
+package dev.allocator.api.internal;
+
+import dev.allocator.api.AllocationException;
+import dev.allocator.api.Allocator;
+import dev.allocator.api.AllocatorStats;
+import dev.allocator.api.Checks;
+import dev.allocator.api.Layout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Tries a primary allocator and, when it cannot satisfy a request, a secondary one; deallocations and {@code owns}
+ * are routed by {@link Allocator#owns(MemorySegment)}. Written {@code primary | secondary} in specs. Owns both: closing
+ * it closes the primary, then the secondary.
+ *
+ * <p>Thread-safe when both allocators are.
+ */
+public final class FallbackAllocator implements Allocator {
+
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(FallbackAllocator.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Allocator primary;
+    private final Allocator secondary;
+    private final LongAdder failures = new LongAdder();
+    private volatile boolean closed;
+
+    /**
+     * Creates a fallback allocator that owns both allocators.
+     *
+     * @param primary   tried first
+     * @param secondary tried when the primary returns {@code null} from {@code tryAllocate}
+     */
+    public FallbackAllocator(Allocator primary, Allocator secondary) {
+        this.primary = Objects.requireNonNull(primary, "primary");
+        this.secondary = Objects.requireNonNull(secondary, "secondary");
+    }
+
+    @Override
+    public MemorySegment allocate(Layout layout) {
+        MemorySegment segment = tryAllocate(layout);
+        if (segment == null) {
+            throw new AllocationException(AllocationException.Reason.EXHAUSTED, layout,
+                    this + " cannot allocate " + layout + ": neither " + primary + " nor " + secondary + " can");
+        }
+        return segment;
+    }
+
+    @Override
+    public MemorySegment tryAllocate(Layout layout) {
+        Checks.requireOpen(closed, this);
+        MemorySegment segment = primary.tryAllocate(layout);
+        if (segment == null) {
+            segment = secondary.tryAllocate(layout);
+            if (segment == null) {
+                failures.increment();
+            }
+        }
+        return segment;
+    }
+
+    @Override
+    public MemorySegment allocateZeroed(Layout layout) {
+        return allocate(layout).fill((byte) 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when neither allocator owns {@code segment}, or what the owner throws
+     */
+    @Override
+    public void deallocate(MemorySegment segment, Layout layout) {
+        Objects.requireNonNull(segment, "segment");
+        Checks.requireOpen(closed, this);
+        if (primary.owns(segment)) {
+            primary.deallocate(segment, layout);
+        } else if (secondary.owns(segment)) {
+            secondary.deallocate(segment, layout);
+        } else {
+            throw new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " of "
+                    + segment.byteSize() + " bytes was not allocated by " + this);
+        }
+    }
+
+    @Override
+    public boolean owns(MemorySegment segment) {
+        return primary.owns(segment) || secondary.owns(segment);
+    }
+
+    /** Sums both allocators' counters; {@code failures} counts requests neither could satisfy. */
+    @Override
+    public AllocatorStats stats() {
+        AllocatorStats a = primary.stats();
+        AllocatorStats b = secondary.stats();
+        return new AllocatorStats(a.allocations() + b.allocations(), a.deallocations() + b.deallocations(),
+                failures.sum(), a.bytesInUse() + b.bytesInUse(), a.bytesReserved() + b.bytesReserved());
+    }
+
+    @Override
+    public void close() {
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            return;
+        }
+        try {
+            primary.close();
+        } finally {
+            secondary.close();
+        }
+    }
+
+    /** Returns {@code "(primary | secondary)"}. */
+    @Override
+    public String toString() {
+        return "(" + primary + " | " + secondary + ")";
+    }
+}
