@@ -128,7 +128,8 @@ public final class ThreadedWorkload {
         return thrown;
     }
 
-    private static void runAll(List<Callable<Void>> workers) throws Exception {
+    /** Runs each worker in its own thread and rethrows the first failure. */
+    public static void runAll(List<Callable<Void>> workers) throws Exception {
         ExecutorService executor = Executors.newFixedThreadPool(workers.size());
         try {
             List<Future<Void>> futures = new ArrayList<>();
