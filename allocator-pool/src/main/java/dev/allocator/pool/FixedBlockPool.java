@@ -289,6 +289,11 @@ public final class FixedBlockPool implements Allocator {
         return core.states != null;
     }
 
+    /** For tests in this package. */
+    PoolCore core() {
+        return core;
+    }
+
     /** Returns text like {@code pool(64 B x 4096, 17 in use, high-water 312, 0 exhausted)}. */
     @Override
     public String toString() {
