@@ -1,0 +1,418 @@
+package dev.allocator.compose.sizeclasses;
+
+import dev.allocator.api.AllocationException;
+import dev.allocator.api.Allocator;
+import dev.allocator.api.AllocatorStats;
+import dev.allocator.api.Checks;
+import dev.allocator.api.Layout;
+import dev.allocator.compose.ForwardingAllocator;
+import dev.allocator.pool.FixedBlockPool;
+import dev.allocator.pool.PoolStats;
+import dev.allocator.pool.Wipe;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A general-purpose allocator built from pools: each request goes to the smallest {@linkplain SizeClasses size class}
+ * that fits its size and alignment, served by lock-free {@link FixedBlockPool}s ("slabs") taken from the backing
+ * allocator on demand; requests above the largest class go to the backing allocator directly.
+ *
+ * {@snippet :
+ * try (Allocator general = Allocators.open("sizeclasses(maxClass=64KiB) > system")) {
+ *     MemorySegment small = general.allocate(Layout.of(100));       // from the 128 B class
+ *     MemorySegment large = general.allocate(Layout.of(1 << 20));   // straight from system
+ *     general.deallocate(small, Layout.of(100));
+ *     general.deallocate(large, Layout.of(1 << 20));
+ * }
+ * }
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>Thread-safe: allocation and deallocation are the pools' lock-free operations; only adding a slab to a class
+ *       takes that class's lock. Happens-before as in {@link FixedBlockPool}.</li>
+ *   <li>Not capped by one pool: a class that fills up gets another slab of about {@code slabSize} bytes (at least 8
+ *       blocks). A slab that stays empty for {@code idleMillis} goes back to the backing allocator, checked by a shared
+ *       daemon thread; {@link #trim()} gives every empty slab back at once.</li>
+ *   <li>{@link #deallocate} must get the layout the segment was allocated with: it picks the class from the layout
+ *       (no map lookup) and the slab by address among that class's few slabs. A segment no slab of that class owns
+ *       throws {@link IllegalArgumentException}; a double free throws {@link IllegalStateException} as the pools do.
+ *       </li>
+ *   <li>Stats count whole blocks for {@code bytesReserved} (the slabs) and requested bytes for {@code bytesInUse}.</li>
+ *   <li>{@link #close()} closes every slab (wiping per the {@code wipe} policy), stops trimming, and closes the backing
+ *       allocator when it owns it.</li>
+ * </ul>
+ */
+public final class SizeClassAllocator extends ForwardingAllocator {
+
+    /*
+     * Maintainers' notes.
+     *
+     * Each class holds a copy-on-write array of slabs (volatile FixedBlockPool[]). allocate scans the array and asks
+     * each slab with tryAllocate; only when all refuse does it take the class's lock, scan again and append a slab.
+     * Slabs are appended, so older slabs fill first and newer ones are the first to empty out and be trimmed.
+     *
+     * Trimming (one thread at a time, under trimLock): a slab is idle when two samples at least idleNanos apart both
+     * saw it empty with the same allocation count. To retire it: remove it from the array under the class lock, then
+     * take all its blocks with one bulk acquire. If that gets every block, no thread holds or can get one, so the
+     * slab is closed; if not (a thread raced us with an old array), the blocks go back and the slab is re-appended.
+     * A thread still scanning an old array may call tryAllocate on a retired, closed slab: it throws
+     * IllegalStateException, which the scan treats as a refusal.
+     */
+
+    private static final FixedBlockPool[] NO_SLABS = new FixedBlockPool[0];
+    private static final int MIN_BLOCKS_PER_SLAB = 8;
+
+    private final SizeClasses classes;
+    private final SizeClass[] byClass;
+    private final long slabSize;
+    private final Wipe wipe;
+    private final boolean checkDoubleFree;
+    private final long idleNanos;
+    private final Object trimLock = new Object();
+    private final Map<FixedBlockPool, long[]> idleSamples = new IdentityHashMap<>();
+    private final LongAdder largeAllocations = new LongAdder();
+    private final LongAdder largeDeallocations = new LongAdder();
+    private final LongAdder largeBytes = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final ScheduledFuture<?> trimTask;
+
+    /** One size class: its block layout and its slabs. */
+    private static final class SizeClass {
+        final Layout block;
+        final int blocksPerSlab;
+        volatile FixedBlockPool[] slabs = NO_SLABS;
+        /** Counts of retired slabs, guarded by this. */
+        long retiredAllocations;
+        long retiredDeallocations;
+
+        SizeClass(Layout block, int blocksPerSlab) {
+            this.block = block;
+            this.blocksPerSlab = blocksPerSlab;
+        }
+    }
+
+    /**
+     * Creates a size-class allocator.
+     *
+     * @param backing         where slabs and large requests come from
+     * @param maxClass        the largest class, a power of two from 16 B to 1 GiB
+     * @param slabSize        about how many bytes each slab holds (at least 8 blocks)
+     * @param idleMillis      how long a slab stays empty before it goes back; 0 keeps every slab until close
+     * @param wipe            the slabs' wipe policy
+     * @param checkDoubleFree whether the slabs detect double frees
+     * @param ownsBacking     whether {@link #close()} closes {@code backing}
+     * @throws IllegalArgumentException when an argument is out of range; the message names it
+     */
+    public SizeClassAllocator(Allocator backing, long maxClass, long slabSize, long idleMillis, Wipe wipe,
+                              boolean checkDoubleFree, boolean ownsBacking) {
+        super("sizeclasses", backing, ownsBacking);
+        this.classes = new SizeClasses(maxClass);
+        this.slabSize = Checks.requirePositive(slabSize, "slabSize");
+        this.idleNanos = Checks.requireNonNegative(idleMillis, "idleMillis") * 1_000_000L;
+        this.wipe = Objects.requireNonNull(wipe, "wipe");
+        this.checkDoubleFree = checkDoubleFree;
+        this.byClass = new SizeClass[classes.count()];
+        for (int c = 0; c < byClass.length; c++) {
+            long size = classes.size(c);
+            int blocks = (int) Math.min(Integer.MAX_VALUE >> 2, Math.max(MIN_BLOCKS_PER_SLAB, slabSize / size));
+            byClass[c] = new SizeClass(Layout.of(size, classes.alignment(c)), blocks);
+        }
+        this.trimTask = idleMillis == 0 ? null : SlabTrimmer.schedule(this, Math.max(1, idleMillis / 2));
+    }
+
+    /**
+     * The class table.
+     *
+     * @return the classes
+     */
+    public SizeClasses classes() {
+        return classes;
+    }
+
+    @Override
+    public MemorySegment allocate(Layout layout) {
+        return allocate(layout, true, false);
+    }
+
+    @Override
+    public MemorySegment tryAllocate(Layout layout) {
+        return allocate(layout, false, false);
+    }
+
+    @Override
+    public MemorySegment allocateZeroed(Layout layout) {
+        return allocate(layout, true, true);
+    }
+
+    private MemorySegment allocate(Layout layout, boolean throwOnFailure, boolean zeroed) {
+        requireOpen();
+        final int c = classes.classOf(layout.size(), layout.alignment());
+        if (c == SizeClasses.NONE) {
+            return allocateLarge(layout, throwOnFailure, zeroed);
+        }
+        final SizeClass sizeClass = byClass[c];
+        MemorySegment segment = scan(sizeClass.slabs, layout);
+        if (segment == null) {
+            segment = grow(sizeClass, layout, throwOnFailure);
+        }
+        return zeroed && segment != null ? segment.fill((byte) 0) : segment;
+    }
+
+    private static MemorySegment scan(FixedBlockPool[] slabs, Layout layout) {
+        for (FixedBlockPool slab : slabs) {
+            try {
+                MemorySegment segment = slab.tryAllocate(layout);
+                if (segment != null) {
+                    return segment;
+                }
+            } catch (IllegalStateException retired) {
+                // a slab retired after we read the array: a refusal (see the maintainers' notes)
+            }
+        }
+        return null;
+    }
+
+    private MemorySegment grow(SizeClass sizeClass, Layout layout, boolean throwOnFailure) {
+        synchronized (sizeClass) {
+            requireOpen();
+            FixedBlockPool[] slabs = sizeClass.slabs;
+            MemorySegment segment = scan(slabs, layout);
+            if (segment != null) {
+                return segment;
+            }
+            final FixedBlockPool slab;
+            try {
+                slab = FixedBlockPool.builder().block(sizeClass.block).capacity(sizeClass.blocksPerSlab).wipe(wipe)
+                        .checkDoubleFree(checkDoubleFree).backing(backing, false).build();
+            } catch (AllocationException e) {
+                failures.increment();
+                if (throwOnFailure) {
+                    throw new AllocationException(e.reason(), layout, this + " cannot allocate " + layout
+                            + ": a new slab for the " + sizeClass.block.size() + " B class failed: " + e.getMessage());
+                }
+                return null;
+            }
+            segment = slab.allocate(layout);   // before the slab is published, so no other thread can take it all
+            FixedBlockPool[] grown = Arrays.copyOf(slabs, slabs.length + 1);
+            grown[slabs.length] = slab;
+            sizeClass.slabs = grown;
+            return segment;
+        }
+    }
+
+    private MemorySegment allocateLarge(Layout layout, boolean throwOnFailure, boolean zeroed) {
+        final MemorySegment segment;
+        try {
+            segment = zeroed ? backing.allocateZeroed(layout)
+                    : throwOnFailure ? backing.allocate(layout) : backing.tryAllocate(layout);
+        } catch (AllocationException e) {
+            failures.increment();
+            throw e;
+        }
+        if (segment == null) {
+            failures.increment();
+            return null;
+        }
+        largeAllocations.increment();
+        largeBytes.add(layout.size());
+        return segment;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when no slab of the layout's class owns {@code segment} (it came from
+     *                                  elsewhere, or was allocated with another layout), or what the slab or the
+     *                                  backing allocator throws
+     * @throws IllegalStateException    on a double free, or when closed
+     */
+    @Override
+    public void deallocate(MemorySegment segment, Layout layout) {
+        Objects.requireNonNull(segment, "segment");
+        requireOpen();
+        final int c = classes.classOf(layout.size(), layout.alignment());
+        if (c == SizeClasses.NONE) {
+            backing.deallocate(segment, layout);
+            largeDeallocations.increment();
+            largeBytes.add(-layout.size());
+            return;
+        }
+        for (FixedBlockPool slab : byClass[c].slabs) {
+            if (slab.owns(segment)) {
+                slab.deallocate(segment, layout);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " of " + segment.byteSize()
+                + " bytes was not allocated by " + this + " with layout " + layout);
+    }
+
+    @Override
+    public boolean owns(MemorySegment segment) {
+        for (SizeClass sizeClass : byClass) {
+            for (FixedBlockPool slab : sizeClass.slabs) {
+                if (slab.owns(segment)) {
+                    return true;
+                }
+            }
+        }
+        return backing.owns(segment);
+    }
+
+    @Override
+    public AllocatorStats stats() {
+        long allocations = largeAllocations.sum();
+        long deallocations = largeDeallocations.sum();
+        long inUse = largeBytes.sum();
+        long reserved = inUse;
+        for (SizeClass sizeClass : byClass) {
+            synchronized (sizeClass) {
+                allocations += sizeClass.retiredAllocations;
+                deallocations += sizeClass.retiredDeallocations;
+                for (FixedBlockPool slab : sizeClass.slabs) {
+                    PoolStats stats = slab.poolStats();
+                    allocations += stats.allocations();
+                    deallocations += stats.deallocations();
+                    inUse += stats.bytesInUse();
+                    reserved += stats.bytesReserved();
+                }
+            }
+        }
+        return new AllocatorStats(allocations, deallocations, failures.sum(), inUse, reserved);
+    }
+
+    /**
+     * The number of slabs held now.
+     *
+     * @return slabs over all classes
+     */
+    public int slabCount() {
+        int count = 0;
+        for (SizeClass sizeClass : byClass) {
+            count += sizeClass.slabs.length;
+        }
+        return count;
+    }
+
+    /**
+     * Gives every slab that is empty now back to the backing allocator, without waiting for it to be idle.
+     *
+     * @return how many slabs went back
+     */
+    public int trim() {
+        return trim(Long.MIN_VALUE);
+    }
+
+    /** Called by {@link SlabTrimmer}: retires slabs idle for {@code idleNanos}. */
+    int trimIdle() {
+        return trim(System.nanoTime());
+    }
+
+    /**
+     * @param now the time of this sample, or {@code Long.MIN_VALUE} to retire every empty slab at once
+     */
+    private int trim(long now) {
+        int retired = 0;
+        synchronized (trimLock) {
+            if (isClosed()) {
+                return 0;
+            }
+            for (SizeClass sizeClass : byClass) {
+                for (FixedBlockPool slab : sizeClass.slabs) {
+                    PoolStats stats = slab.poolStats();
+                    if (stats.inUse() != 0) {
+                        idleSamples.remove(slab);
+                        continue;
+                    }
+                    if (now != Long.MIN_VALUE) {
+                        long[] sample = idleSamples.get(slab);
+                        if (sample == null || sample[1] != stats.allocations()) {
+                            idleSamples.put(slab, new long[] {now, stats.allocations()});
+                            continue;
+                        }
+                        if (now - sample[0] < idleNanos) {
+                            continue;
+                        }
+                    }
+                    if (retire(sizeClass, slab, stats)) {
+                        idleSamples.remove(slab);
+                        retired++;
+                    }
+                }
+            }
+        }
+        return retired;
+    }
+
+    private boolean retire(SizeClass sizeClass, FixedBlockPool slab, PoolStats stats) {
+        synchronized (sizeClass) {
+            sizeClass.slabs = without(sizeClass.slabs, slab);
+        }
+        int capacity = slab.capacity();
+        int[] all = new int[capacity];
+        int taken = slab.indexes().acquire(all, 0, capacity);
+        if (taken < capacity) {
+            if (taken > 0) {
+                slab.indexes().release(all, 0, taken);
+            }
+            synchronized (sizeClass) {
+                FixedBlockPool[] slabs = sizeClass.slabs;
+                FixedBlockPool[] back = Arrays.copyOf(slabs, slabs.length + 1);
+                back[slabs.length] = slab;
+                sizeClass.slabs = back;
+            }
+            return false;
+        }
+        synchronized (sizeClass) {
+            sizeClass.retiredAllocations += stats.allocations();
+            sizeClass.retiredDeallocations += stats.deallocations();
+        }
+        slab.close();
+        return true;
+    }
+
+    private static FixedBlockPool[] without(FixedBlockPool[] slabs, FixedBlockPool gone) {
+        FixedBlockPool[] rest = new FixedBlockPool[slabs.length - 1];
+        int i = 0;
+        for (FixedBlockPool slab : slabs) {
+            if (slab != gone) {
+                rest[i++] = slab;
+            }
+        }
+        return rest;
+    }
+
+    /** Stops trimming and closes every slab. */
+    @Override
+    protected void onClose() {
+        if (trimTask != null) {
+            trimTask.cancel(false);
+        }
+        synchronized (trimLock) {
+            idleSamples.clear();
+            for (SizeClass sizeClass : byClass) {
+                FixedBlockPool[] slabs;
+                synchronized (sizeClass) {
+                    slabs = sizeClass.slabs;
+                    sizeClass.slabs = NO_SLABS;
+                }
+                for (FixedBlockPool slab : slabs) {
+                    slab.close();
+                }
+            }
+        }
+    }
+
+    /** Returns {@code "sizeclasses(16 B..64 KiB, 3 slabs) > backing"}. */
+    @Override
+    public String toString() {
+        return "sizeclasses(" + SizeClasses.MIN_CLASS + " B.." + classes.maxClass() + " B, " + slabCount()
+                + " slabs) > " + backing;
+    }
+}
