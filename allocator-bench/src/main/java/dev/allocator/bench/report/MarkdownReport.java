@@ -1,0 +1,209 @@
+package dev.allocator.bench.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Renders JMH results as Markdown: the machine and JVM, then per benchmark group (class) one table per
+ * configuration (threads and parameters) with every score, a table of how our allocators compare with each peer,
+ * and how each benchmark's time changes from one thread to more.
+ */
+final class MarkdownReport {
+
+    /*
+     * Everything compared in one table comes from one configuration of one group, so every ratio is between two
+     * results of the same workload measured with the same settings. "Ours" is decided by the method name alone
+     * (the JSON carries nothing else), through the predicate BenchReport builds from --ours.
+     */
+
+    /** What each of this module's groups measures, written above its tables. */
+    static final Map<String, String> DESCRIPTIONS = Map.of(
+            "Pair", "One allocation, one `long` written into it, one free (the arena: no free, a reset every "
+                    + "`chunkSize / size / 2` allocations). Shared by all threads: pool, system, Netty's "
+                    + "allocators; per thread: the rest.",
+            "Handoff", "Producer/consumer: one thread allocates and writes, hands the block over an SPSC queue, "
+                    + "the other reads and frees it. Always 2 threads; the score is the time per operation "
+                    + "averaged over both. `queue` is the hand-off alone.",
+            "Burst", "Allocate `blocks` blocks (one `long` written into each), then free them all. One operation "
+                    + "is the whole burst: divide by `blocks` for the cost per block.");
+
+    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst");
+
+    private MarkdownReport() {
+    }
+
+    /**
+     * Renders the report.
+     *
+     * @param results  the results, of one or more runs on one machine
+     * @param machine  the machine
+     * @param ours     which benchmark names are our allocators
+     * @param heading  text placed right under the title (what made the run, a warning for quick runs), may be empty
+     * @param chart    the chart's file name to link, or {@code null} for none
+     * @param appendix further Markdown appended at the end, may be empty
+     * @return the Markdown
+     */
+    static String render(List<Result> results, Machine machine, Predicate<String> ours, String heading, String chart,
+                         String appendix) {
+        StringBuilder out = new StringBuilder("# Benchmarks\n\n");
+        if (!heading.isEmpty()) {
+            out.append(heading).append("\n\n");
+        }
+        out.append("## Machine and JVM\n\n| | |\n|---|---|\n");
+        out.append("| machine | ").append(machine.describe()).append(" |\n");
+        Set<String> jdks = new LinkedHashSet<>();
+        Set<String> settings = new LinkedHashSet<>();
+        Set<String> flags = new LinkedHashSet<>();
+        for (Result r : results) {
+            Result.Run run = r.run();
+            jdks.add(run.jdkVersion() + ", " + run.vm());
+            settings.add(run.jmhVersion() + ", " + run.forks() + (run.forks() == 1 ? " fork" : " forks")
+                    + ", warmup " + run.warmup() + ", measurement " + run.measurement());
+            flags.add("`" + String.join(" ", run.jvmArgs()) + "`");
+        }
+        out.append("| JDK | ").append(String.join("<br>", jdks)).append(" |\n");
+        out.append("| JMH | ").append(String.join("<br>", settings)).append(" |\n");
+        out.append("| JVM flags | ").append(String.join("<br>", flags)).append(" |\n");
+        out.append("\nScores are JMH's average time per operation (lower is better) with the half-width of its 99.9% "
+                + "confidence interval (— when there were too few iterations for one). Heap B/op is "
+                + "`gc.alloc.rate.norm` from `-prof gc` (— when the run had no `-prof gc`). Ours are in bold. "
+                + "Each ratio compares two results of the same workload, configuration and run.\n\n");
+        if (chart != null) {
+            out.append("![benchmark chart](").append(chart).append(")\n\n");
+        }
+        for (Map.Entry<String, List<Result>> group : byGroup(results).entrySet()) {
+            group(out, group.getKey(), group.getValue(), ours);
+        }
+        if (!appendix.isEmpty()) {
+            out.append(appendix).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Groups in a fixed order (this module's first, then as they come), each with its results in file order. */
+    static Map<String, List<Result>> byGroup(List<Result> results) {
+        Map<String, List<Result>> groups = new LinkedHashMap<>();
+        ORDER.forEach(g -> groups.put(g, new ArrayList<>()));
+        results.forEach(r -> groups.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r));
+        groups.values().removeIf(List::isEmpty);
+        return groups;
+    }
+
+    /** Configurations of one group in order: threads, then parameters (numerically where they are numbers). */
+    static Map<String, List<Result>> byConfig(List<Result> results) {
+        List<Result> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingInt(Result::threads).thenComparing(MarkdownReport::compareParams));
+        Map<String, List<Result>> configs = new LinkedHashMap<>();
+        sorted.forEach(r -> configs.computeIfAbsent(r.config(), c -> new ArrayList<>()).add(r));
+        configs.values().forEach(list -> list.sort(MarkdownReport::compareScores));
+        return configs;
+    }
+
+    private static void group(StringBuilder out, String group, List<Result> results, Predicate<String> ours) {
+        out.append("## ").append(group).append("\n\n");
+        String description = DESCRIPTIONS.get(group);
+        if (description != null) {
+            out.append(description).append("\n\n");
+        }
+        for (Map.Entry<String, List<Result>> config : byConfig(results).entrySet()) {
+            out.append("### ").append(group).append(": ").append(config.getKey()).append("\n\n");
+            scores(out, config.getValue(), ours);
+            ratios(out, config.getValue(), ours);
+        }
+        scaling(out, group, results);
+    }
+
+    private static void scores(StringBuilder out, List<Result> results, Predicate<String> ours) {
+        out.append("| benchmark | score | ± error | unit | heap B/op |\n|---|---:|---:|---|---:|\n");
+        for (Result r : results) {
+            out.append("| ").append(label(r, ours)).append(" | ").append(Ratios.number(r.score())).append(" | ")
+                    .append(Ratios.number(r.error())).append(" | ").append(r.unit()).append(" | ")
+                    .append(Ratios.number(r.heapPerOp())).append(" |\n");
+        }
+        out.append('\n');
+    }
+
+    private static void ratios(StringBuilder out, List<Result> results, Predicate<String> ours) {
+        List<Result> mine = results.stream().filter(r -> ours.test(r.name())).toList();
+        List<Result> peers = results.stream().filter(r -> !ours.test(r.name())).toList();
+        if (mine.isEmpty() || peers.isEmpty()) {
+            return;
+        }
+        out.append("| ours vs |");
+        peers.forEach(p -> out.append(' ').append(p.name()).append(" |"));
+        out.append("\n|---|");
+        peers.forEach(p -> out.append("---:|"));
+        out.append('\n');
+        for (Result m : mine) {
+            out.append("| ").append(label(m, ours)).append(" |");
+            for (Result p : peers) {
+                out.append(' ').append(Ratios.words(Ratios.advantage(m.score(), p.score(), m.lowerIsBetter())))
+                        .append(" |");
+            }
+            out.append('\n');
+        }
+        out.append('\n');
+    }
+
+    /** Time at each higher thread count ÷ time at the lowest, per benchmark and parameters. */
+    private static void scaling(StringBuilder out, String group, List<Result> results) {
+        int fewest = results.stream().mapToInt(Result::threads).min().orElse(0);
+        List<Result> more = results.stream().filter(r -> r.threads() > fewest && r.lowerIsBetter()).toList();
+        List<String> lines = new ArrayList<>();
+        for (Result r : more) {
+            results.stream()
+                    .filter(b -> b.threads() == fewest && b.name().equals(r.name()) && b.params().equals(r.params()))
+                    .findFirst()
+                    .ifPresent(b -> lines.add("| " + r.name() + " | " + r.paramsText() + " | " + r.threads() + " ÷ "
+                            + fewest + " | " + Ratios.factor(r.score() / b.score()) + " |"));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        out.append("### ").append(group).append(": time per operation with more threads ÷ with ").append(fewest)
+                .append("\n\nAbove 1: each operation got slower when threads shared the machine (and, for shared "
+                        + "allocators, the allocator).\n\n| benchmark | parameters | threads | ratio |\n"
+                        + "|---|---|---|---:|\n");
+        lines.forEach(l -> out.append(l).append('\n'));
+        out.append('\n');
+    }
+
+    private static String label(Result r, Predicate<String> ours) {
+        return ours.test(r.name()) ? "**" + r.name() + "**" : r.name();
+    }
+
+    private static int compareScores(Result a, Result b) {
+        return a.lowerIsBetter() ? Double.compare(a.score(), b.score()) : Double.compare(b.score(), a.score());
+    }
+
+    static int compareParams(Result a, Result b) {
+        var left = a.params().entrySet().iterator();
+        var right = b.params().entrySet().iterator();
+        while (left.hasNext() && right.hasNext()) {
+            var l = left.next();
+            var r = right.next();
+            int c = l.getKey().compareTo(r.getKey());
+            if (c == 0) {
+                c = compareValues(l.getValue(), r.getValue());
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Boolean.compare(left.hasNext(), right.hasNext());
+    }
+
+    private static int compareValues(String a, String b) {
+        try {
+            return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
+        } catch (NumberFormatException notNumbers) {
+            return a.compareTo(b);
+        }
+    }
+}
