@@ -32,7 +32,7 @@ public final class Demo {
 
         System.out.println("Providers found through ServiceLoader:");
         for (AllocatorProvider provider : Allocators.providers()) {
-            System.out.printf("  %-8s %s%n           module %s; options: %s%n", provider.name(), provider.description(),
+            System.out.printf("  %-12s %s%n               module %s; options: %s%n", provider.name(), provider.description(),
                     provider.getClass().getModule().getName(), Options.describe(provider.options()));
         }
         for (String problem : Allocators.providerProblems()) {
