@@ -54,6 +54,8 @@ public final class BenchReport {
             String markdown = run(args, Machine.current());
             if (!List.of(args).contains("--quiet")) {
                 System.out.print(markdown);
+                System.out.println("\n(written: " + outDir(args).resolve(MARKDOWN).toAbsolutePath() + " and "
+                        + CHART + " beside it)");
             }
         } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println("BenchReport: " + e.getMessage());
@@ -99,7 +101,8 @@ public final class BenchReport {
                 + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " from " + names(inputs) + ".";
         String appendix = footprint ? PoolFootprint.markdown() : "";
         String markdown = MarkdownReport.render(results, machine, ours, heading, CHART, appendix);
-        String svg = SvgChart.render(results, ours, "Allocator benchmarks: " + machine.describe());
+        String svg = SvgChart.render(results, ours, "Allocator benchmarks",
+                machine.describe() + "; JDK " + results.getFirst().run().jdkVersion());
         try {
             Files.createDirectories(out);
             Files.writeString(out.resolve(MARKDOWN), markdown);
@@ -108,6 +111,11 @@ public final class BenchReport {
             throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
         }
         return markdown;
+    }
+
+    private static Path outDir(String[] args) {
+        int at = List.of(args).lastIndexOf("--out");
+        return at >= 0 && at + 1 < args.length ? Path.of(args[at + 1]) : Path.of("docs");
     }
 
     static Predicate<String> ours(String regex) {

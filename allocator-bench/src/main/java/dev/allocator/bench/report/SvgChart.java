@@ -37,12 +37,13 @@ final class SvgChart {
      *
      * @param results the results
      * @param ours    which benchmark names are our allocators
-     * @param title   the chart's title
+     * @param title    the chart's title
+     * @param subtitle a line under it (the machine)
      * @return the SVG document
      */
-    static String render(List<Result> results, Predicate<String> ours, String title) {
+    static String render(List<Result> results, Predicate<String> ours, String title, String subtitle) {
         StringBuilder body = new StringBuilder();
-        int y = 50;
+        int y = 80;
         for (Map.Entry<String, List<Result>> group : MarkdownReport.byGroup(results).entrySet()) {
             for (Map.Entry<String, List<Result>> config : MarkdownReport.byConfig(group.getValue()).entrySet()) {
                 y = panel(body, y, group.getKey() + ": " + config.getKey(), config.getValue(), ours);
@@ -54,8 +55,11 @@ final class SvgChart {
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         svg.append(text(10, 22, escape(title), "font-size=\"16\" font-weight=\"bold\""));
-        svg.append(rect(WIDTH - 250, 12, 12, 12, OURS)).append(text(WIDTH - 233, 22, "ours", ""));
-        svg.append(rect(WIDTH - 180, 12, 12, 12, PEER)).append(text(WIDTH - 163, 22, "peers (log scale)", ""));
+        svg.append(text(10, 40, escape(subtitle), "fill=\"#555555\""));
+        svg.append(rect(10, 50, 12, 12, OURS)).append(text(27, 60, "ours", ""));
+        svg.append(rect(70, 50, 12, 12, PEER))
+                .append(text(87, 60, "peers and references (logarithmic axes: for time per operation, shorter is "
+                        + "faster)", ""));
         svg.append(body).append("</svg>\n");
         return svg.toString();
     }
