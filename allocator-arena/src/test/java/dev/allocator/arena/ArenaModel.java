@@ -68,6 +68,9 @@ final class ArenaModel {
             check(!wipe || backing.dirtyReturns().isEmpty(), "wipe=always but " + backing.dirtyReturns());
         } catch (RuntimeException | AssertionError e) {
             throw new AssertionError("model check failed; operations so far:\n" + tail(), e);
+        } finally {
+            arena.close();
+            backing.release();
         }
     }
 

@@ -112,6 +112,11 @@ final class TestBacking implements Allocator {
         closed = true;
     }
 
+    /** Frees the memory behind every block; call once the arena over it is closed. */
+    void release() {
+        memory.close();
+    }
+
     @Override
     public String toString() {
         return "test-backing";
