@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  * @param factory         opens a fresh instance; the test closes it
  * @param maxSize         the largest request the tests make (for a bounded subject: one that must succeed)
  * @param sizeLimited     whether a request above {@code maxSize} fails with reason {@code TOO_LARGE}
- * @param maxAlignment    the largest alignment the subject supports; above it: reason {@code UNSUPPORTED_ALIGNMENT}
+ * @param maxAlignment    the largest alignment the subject guarantees (tests go up to it, at most 1 MiB)
+ * @param alignmentLimited whether a request above {@code maxAlignment} fails with reason
+ *                        {@code UNSUPPORTED_ALIGNMENT} (an arena pads inside a chunk instead: no crisp limit)
  * @param threadSafe      whether any thread may use it ({@code false}: confined to the thread that opened it, others
  *                        get {@link WrongThreadException})
  * @param detectsDoubleFree whether a second deallocation of a segment throws {@link IllegalStateException}
@@ -25,7 +27,7 @@ import java.util.function.Supplier;
  *                        throws reason {@code EXHAUSTED})
  */
 public record Subject(String spec, Supplier<Allocator> factory, long maxSize, boolean sizeLimited,
-                      long maxAlignment, boolean threadSafe, boolean detectsDoubleFree, Reuse reuse,
+                      long maxAlignment, boolean alignmentLimited, boolean threadSafe, boolean detectsDoubleFree, Reuse reuse,
                       long exactCapacity, boolean bounded) {
 
     /** What an allocator does with memory given back. */
@@ -44,39 +46,45 @@ public record Subject(String spec, Supplier<Allocator> factory, long maxSize, bo
 
     /** A thread-safe, unbounded subject opened from {@code spec} with defaults like the system allocator's. */
     public static Subject of(String spec) {
-        return new Subject(spec, () -> Allocators.open(spec), 64L << 20, false, 1L << 30, true, true, Reuse.ANY, 0,
+        return new Subject(spec, () -> Allocators.open(spec), 64L << 20, false, 1L << 30, true, true, true, Reuse.ANY, 0,
                 false);
     }
 
     public Subject withFactory(Supplier<Allocator> newFactory) {
-        return new Subject(spec, newFactory, maxSize, sizeLimited, maxAlignment, threadSafe, detectsDoubleFree, reuse,
+        return new Subject(spec, newFactory, maxSize, sizeLimited, maxAlignment, alignmentLimited, threadSafe, detectsDoubleFree, reuse,
                 exactCapacity, bounded);
     }
 
     public Subject withMaxSize(long newMaxSize, boolean limited) {
-        return new Subject(spec, factory, newMaxSize, limited, maxAlignment, threadSafe, detectsDoubleFree, reuse,
+        return new Subject(spec, factory, newMaxSize, limited, maxAlignment, alignmentLimited, threadSafe, detectsDoubleFree, reuse,
                 exactCapacity, bounded);
     }
 
     public Subject withMaxAlignment(long newMaxAlignment) {
-        return new Subject(spec, factory, maxSize, sizeLimited, newMaxAlignment, threadSafe, detectsDoubleFree, reuse,
+        return new Subject(spec, factory, maxSize, sizeLimited, newMaxAlignment, alignmentLimited, threadSafe, detectsDoubleFree, reuse,
                 exactCapacity, bounded);
     }
 
+    /** Alignments above {@code maxAlignment} are not refused, only not tested. */
+    public Subject alignmentUnlimited() {
+        return new Subject(spec, factory, maxSize, sizeLimited, maxAlignment, false, threadSafe, detectsDoubleFree,
+                reuse, exactCapacity, bounded);
+    }
+
     public Subject confined() {
-        return new Subject(spec, factory, maxSize, sizeLimited, maxAlignment, false, detectsDoubleFree, reuse,
+        return new Subject(spec, factory, maxSize, sizeLimited, maxAlignment, alignmentLimited, false, detectsDoubleFree, reuse,
                 exactCapacity, bounded);
     }
 
     /** An arena: frees of anything but the latest allocation do nothing, so double frees go unseen. */
     public Subject arenaLike() {
-        return new Subject(spec, factory, maxSize, sizeLimited, maxAlignment, threadSafe, false, Reuse.LATEST_ONLY,
+        return new Subject(spec, factory, maxSize, sizeLimited, maxAlignment, alignmentLimited, threadSafe, false, Reuse.LATEST_ONLY,
                 exactCapacity, bounded);
     }
 
     /** Bounded; {@code capacity} live allocations of {@code maxSize} fit exactly, or {@code 0} if not exact. */
     public Subject bounded(long capacity) {
-        return new Subject(spec, factory, maxSize, sizeLimited, maxAlignment, threadSafe, detectsDoubleFree, reuse,
+        return new Subject(spec, factory, maxSize, sizeLimited, maxAlignment, alignmentLimited, threadSafe, detectsDoubleFree, reuse,
                 capacity, true);
     }
 

@@ -32,14 +32,15 @@ public final class Subjects {
 
     /** A confined bump arena over malloc'd chunks; bigger requests get a chunk of their own. */
     public static final Subject ARENA = Subject.of("arena(chunkSize=64KiB) > system")
-            .withMaxSize(1L << 20, false).withMaxAlignment(4096).confined().arenaLike();
+            .withMaxSize(64L << 20, false).withMaxAlignment(1L << 20).alignmentUnlimited().confined().arenaLike();
 
     /** The same arena, shared between threads. */
     public static final Subject SHARED_ARENA = Subject.of("arena(chunkSize=64KiB, shared=true) > system")
-            .withMaxSize(1L << 20, false).withMaxAlignment(4096).arenaLike();
+            .withMaxSize(64L << 20, false).withMaxAlignment(1L << 20).alignmentUnlimited().arenaLike();
 
     /** An arena whose chunks are 64 KiB pool blocks: bounded by the pool's 64 blocks. */
     public static final Subject ARENA_OVER_POOL =
             Subject.of("arena(chunkSize=64KiB) > pool(blockSize=64KiB, capacity=64) > system")
-                    .withMaxSize(16L << 10, false).withMaxAlignment(64).confined().arenaLike().bounded(0);
+                    .withMaxSize(16L << 10, false).withMaxAlignment(4096).alignmentUnlimited().confined().arenaLike()
+                    .bounded(0);
 }

@@ -28,7 +28,8 @@ public final class LiveModel {
 
     private final Allocator allocator;
     private final Subject subject;
-    private final boolean checkStats;
+    /** Whether this model is the allocator's only user: then counters match exactly and double frees are tried. */
+    private final boolean soleUser;
     /** Live allocations in allocation order (arenas give memory back only for the latest). */
     private final List<Live> live = new ArrayList<>();
     /** Non-empty live allocations by address, to find overlaps. */
@@ -42,13 +43,14 @@ public final class LiveModel {
     private final StringBuilder trace = new StringBuilder();
 
     /**
-     * @param checkStats whether the allocator's counters must match this model's exactly (only when this model is
-     *                   the allocator's only user)
+     * @param soleUser whether this model is the allocator's only user: then its counters must match the model's
+     *                 exactly, and double frees are tried (with other users, a freed address may already belong to
+     *                 someone else's new allocation, which no address-keyed check can tell from a double free)
      */
-    public LiveModel(Allocator allocator, Subject subject, boolean checkStats) {
+    public LiveModel(Allocator allocator, Subject subject, boolean soleUser) {
         this.allocator = allocator;
         this.subject = subject;
-        this.checkStats = checkStats;
+        this.soleUser = soleUser;
         this.baseline = allocator.stats();
     }
 
@@ -147,7 +149,7 @@ public final class LiveModel {
     }
 
     private void freeTwice(int index) {
-        if (!subject.detectsDoubleFree()) {
+        if (!subject.detectsDoubleFree() || !soleUser) {
             return;
         }
         Live entry = live.get(index);
@@ -180,7 +182,7 @@ public final class LiveModel {
     }
 
     private void checkStats() {
-        if (!checkStats) {
+        if (!soleUser) {
             return;
         }
         AllocatorStats stats = allocator.stats();
