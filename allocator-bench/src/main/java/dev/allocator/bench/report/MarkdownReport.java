@@ -31,9 +31,11 @@ final class MarkdownReport {
                     + "the other reads and frees it. Always 2 threads; the score is the time per operation "
                     + "averaged over both. `queue` is the hand-off alone.",
             "Burst", "Allocate `blocks` blocks (one `long` written into each), then free them all. One operation "
-                    + "is the whole burst: divide by `blocks` for the cost per block.");
+                    + "is the whole burst: divide by `blocks` for the cost per block.",
+            "Arena", "Small allocations in phases, each phase ended at once (`ArenaBenchmark`'s javadoc has the "
+                    + "details): our bump arenas against the JDK's arenas and slicing allocator.");
 
-    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst");
+    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst", "Pool", "Arena");
 
     private MarkdownReport() {
     }
