@@ -47,7 +47,6 @@ final class ChunkLedger {
     private long chunksHeld;
     private long bytesReserved;
     private long tailBytes;
-    private long ended;
     private long failures;
     private long resets;
 
@@ -198,12 +197,10 @@ final class ChunkLedger {
         while (depth - 1 > index) {
             Level level = levels[depth - 1];
             level.jdkArena.close();
-            ended += level.tally.count();
             levels[--depth] = null;
         }
         Level target = levels[index];
         target.jdkArena.close();
-        ended += target.tally.count();
         target.open(shared ? Arena.ofShared() : Arena.ofConfined(), shared);
         for (int i = used.size() - 1; i >= target.usedCount; i--) {
             Chunk chunk = used.remove(i);
@@ -235,7 +232,6 @@ final class ChunkLedger {
         while (depth > 0) {
             Level level = levels[depth - 1];
             level.jdkArena.close();
-            ended += level.tally.count();
             depth--;
         }
         for (Chunk chunk : List.copyOf(used)) {
@@ -310,19 +306,11 @@ final class ChunkLedger {
         return tailBytes;
     }
 
-    long ended() {
-        return ended;
-    }
-
     long failures() {
         return failures;
     }
 
     long resets() {
         return resets;
-    }
-
-    void countFailure() {
-        failures++;
     }
 }

@@ -54,7 +54,6 @@ public final class ConfinedBumpArena extends BumpArena {
     private boolean closed;
 
     private long allocations;
-    private long deallocations;
     private long padding;
 
     ConfinedBumpArena(Allocator backing, ArenaOptions options) {
@@ -156,7 +155,6 @@ public final class ConfinedBumpArena extends BumpArena {
         final long address = segment.address();
         final long size = layout.size();
         owning.tally.remove(size);
-        deallocations++;
         if (owning == level && chunk != null && address >= base && address + size == base + top) {
             chunk.extent = Math.max(chunk.extent, top);
             top = address - base;
@@ -262,8 +260,9 @@ public final class ConfinedBumpArena extends BumpArena {
 
     @Override
     public ArenaStats arenaStats() {
-        return new ArenaStats(ledger.chunksHeld(), ledger.bytesReserved(), ledger.liveBytes(), allocations,
-                deallocations + ledger.ended(), ledger.failures(), ledger.resets(), padding + ledger.tailBytes());
+        final long allocated = allocations;
+        return new ArenaStats(ledger.chunksHeld(), ledger.bytesReserved(), ledger.liveBytes(), allocated,
+                allocated - ledger.liveCount(), ledger.failures(), ledger.resets(), padding + ledger.tailBytes());
     }
 
     private void checkOwner() {

@@ -69,7 +69,6 @@ public final class SharedBumpArena extends BumpArena {
 
     private final LongAdder allocations = new LongAdder();
     private final LongAdder padding = new LongAdder();
-    private long deallocations;
 
     SharedBumpArena(Allocator backing, ArenaOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -111,7 +110,7 @@ public final class SharedBumpArena extends BumpArena {
                 if (start != top) {
                     padding.add(start - top);
                 }
-                region.level.tally.add(size);
+                region.tally.add(size);
                 return region.view.asSlice(start, size);
             }
         }
@@ -168,7 +167,6 @@ public final class SharedBumpArena extends BumpArena {
             final long address = segment.address();
             final long size = layout.size();
             owning.tally.remove(size);
-            deallocations++;
             final SharedRegion current = region;
             final long end = address + size - current.base;
             if (owning == current.level && current.chunk != null && address >= current.base
@@ -276,9 +274,11 @@ public final class SharedBumpArena extends BumpArena {
     @Override
     public ArenaStats arenaStats() {
         synchronized (lock) {
-            return new ArenaStats(ledger.chunksHeld(), ledger.bytesReserved(), ledger.liveBytes(),
-                    allocations.sum(), deallocations + ledger.ended(), ledger.failures(), ledger.resets(),
-                    padding.sum() + ledger.tailBytes());
+            long live = ledger.liveCount();
+            long bytes = ledger.liveBytes();
+            long allocated = allocations.sum();
+            return new ArenaStats(ledger.chunksHeld(), ledger.bytesReserved(), bytes, allocated, allocated - live,
+                    ledger.failures(), ledger.resets(), padding.sum() + ledger.tailBytes());
         }
     }
 

@@ -23,10 +23,16 @@ final class SharedRegion extends SharedRegionTopPad {
     final long limit;
     /** The level whose scope {@link #view} belongs to. */
     final Level level;
+    /**
+     * The level's tally when this region was made: a bump that wins its CAS just before a rewind renews the level
+     * counts into the tally of the scope its segment belongs to, which the rewind has ended, not into the new one.
+     */
+    final Tally tally;
 
     SharedRegion(Chunk chunk, Level level, long top) {
         this.chunk = chunk;
         this.level = level;
+        this.tally = level.tally;
         if (chunk == null) {
             this.view = null;
             this.base = 0;
