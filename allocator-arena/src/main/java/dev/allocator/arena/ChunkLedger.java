@@ -48,6 +48,7 @@ final class ChunkLedger {
     private long bytesReserved;
     private long tailBytes;
     private long failures;
+    private long endedAllocations;
     private long resets;
 
     ChunkLedger(Object owner, Allocator backing, ArenaOptions options, boolean shared) {
@@ -197,10 +198,12 @@ final class ChunkLedger {
         while (depth - 1 > index) {
             Level level = levels[depth - 1];
             level.jdkArena.close();
+            endedAllocations += level.tally.allocated();
             levels[--depth] = null;
         }
         Level target = levels[index];
         target.jdkArena.close();
+        endedAllocations += target.tally.allocated();
         target.open(shared ? Arena.ofShared() : Arena.ofConfined(), shared);
         for (int i = used.size() - 1; i >= target.usedCount; i--) {
             Chunk chunk = used.remove(i);
@@ -232,6 +235,7 @@ final class ChunkLedger {
         while (depth > 0) {
             Level level = levels[depth - 1];
             level.jdkArena.close();
+            endedAllocations += level.tally.allocated();
             depth--;
         }
         for (Chunk chunk : List.copyOf(used)) {
@@ -274,12 +278,27 @@ final class ChunkLedger {
         return new IllegalArgumentException(what + " was not allocated by " + owner);
     }
 
+    /** Allocations not ended by deallocate in the live levels. */
     long liveCount() {
         long count = 0;
         Level[] snapshot = levels;
         for (int i = Math.min(depth, snapshot.length) - 1; i >= 0; i--) {
             Level level = snapshot[i];
-            count += level == null ? 0 : level.tally.count();
+            count += level == null ? 0 : level.tally.live();
+        }
+        return count;
+    }
+
+    /**
+     * Allocations since the arena was created: those of ended levels, counted when they ended, and those of the
+     * live levels. (A shared arena's bump that races with the end of its level may be missed; it is dead anyway.)
+     */
+    long allocations() {
+        long count = endedAllocations;
+        Level[] snapshot = levels;
+        for (int i = Math.min(depth, snapshot.length) - 1; i >= 0; i--) {
+            Level level = snapshot[i];
+            count += level == null ? 0 : level.tally.allocated();
         }
         return count;
     }

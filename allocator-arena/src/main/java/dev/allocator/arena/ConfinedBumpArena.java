@@ -53,7 +53,6 @@ public final class ConfinedBumpArena extends BumpArena {
     private long limit = -1;
     private boolean closed;
 
-    private long allocations;
     private long padding;
 
     ConfinedBumpArena(Allocator backing, ArenaOptions options) {
@@ -92,7 +91,6 @@ public final class ConfinedBumpArena extends BumpArena {
             return slowBump(size, alignment, throwOnFailure);
         }
         this.top = end;
-        allocations++;
         padding += start - top;
         level.tally.add(size);
         return view.asSlice(start, size);
@@ -106,7 +104,6 @@ public final class ConfinedBumpArena extends BumpArena {
             if (dedicated == null) {
                 return null;
             }
-            allocations++;
             level.tally.add(size);
             return ChunkLedger.view(dedicated, level);
         }
@@ -260,9 +257,10 @@ public final class ConfinedBumpArena extends BumpArena {
 
     @Override
     public ArenaStats arenaStats() {
-        final long allocated = allocations;
+        final long live = ledger.liveCount();
+        final long allocated = ledger.allocations();
         return new ArenaStats(ledger.chunksHeld(), ledger.bytesReserved(), ledger.liveBytes(), allocated,
-                allocated - ledger.liveCount(), ledger.failures(), ledger.resets(), padding + ledger.tailBytes());
+                allocated - live, ledger.failures(), ledger.resets(), padding + ledger.tailBytes());
     }
 
     private void checkOwner() {

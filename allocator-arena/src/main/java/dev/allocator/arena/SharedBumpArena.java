@@ -67,7 +67,6 @@ public final class SharedBumpArena extends BumpArena {
     private volatile SharedRegion region;
     private volatile boolean closed;
 
-    private final LongAdder allocations = new LongAdder();
     private final LongAdder padding = new LongAdder();
 
     SharedBumpArena(Allocator backing, ArenaOptions options) {
@@ -106,7 +105,6 @@ public final class SharedBumpArena extends BumpArena {
                     return slow;
                 }
             } else if (region.casTop(top, end)) {
-                allocations.increment();
                 if (start != top) {
                     padding.add(start - top);
                 }
@@ -126,7 +124,6 @@ public final class SharedBumpArena extends BumpArena {
                 if (dedicated == null) {
                     return null;
                 }
-                allocations.increment();
                 level.tally.add(size);
                 return ChunkLedger.view(dedicated, level);
             }
@@ -276,7 +273,7 @@ public final class SharedBumpArena extends BumpArena {
         synchronized (lock) {
             long live = ledger.liveCount();
             long bytes = ledger.liveBytes();
-            long allocated = allocations.sum();
+            long allocated = ledger.allocations();
             return new ArenaStats(ledger.chunksHeld(), ledger.bytesReserved(), bytes, allocated, allocated - live,
                     ledger.failures(), ledger.resets(), padding.sum() + ledger.tailBytes());
         }

@@ -3,8 +3,10 @@ package dev.allocator.arena;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The live allocations of one scope level and their bytes: plain fields for a confined arena (one writer), striped
- * counters for a shared one (many writers, so no single contended word on the allocation path).
+ * The allocations of one scope level: how many were made, how many of them deallocate ended, and the bytes of those
+ * still live. Plain fields for a confined arena (one writer); for a shared one, striped counters for what the
+ * lock-free allocation path updates (no single contended word), and a plain field for what deallocate updates under
+ * the arena's lock.
  */
 abstract sealed class Tally permits Tally.Plain, Tally.Striped {
 
@@ -15,32 +17,43 @@ abstract sealed class Tally permits Tally.Plain, Tally.Striped {
     /** Records one allocation of {@code bytes}. */
     abstract void add(long bytes);
 
-    /** Records that an allocation of {@code bytes} ended. */
+    /** Records that deallocate ended an allocation of {@code bytes}. */
     abstract void remove(long bytes);
 
-    abstract long count();
+    /** Allocations made in this level, ended or not. */
+    abstract long allocated();
 
+    /** Allocations of this level not ended by deallocate. */
+    abstract long live();
+
+    /** Their bytes. */
     abstract long bytes();
 
     static final class Plain extends Tally {
-        private long count;
+        private long allocated;
+        private long freed;
         private long bytes;
 
         @Override
         void add(long size) {
-            count++;
+            allocated++;
             bytes += size;
         }
 
         @Override
         void remove(long size) {
-            count--;
+            freed++;
             bytes -= size;
         }
 
         @Override
-        long count() {
-            return count;
+        long allocated() {
+            return allocated;
+        }
+
+        @Override
+        long live() {
+            return allocated - freed;
         }
 
         @Override
@@ -50,24 +63,31 @@ abstract sealed class Tally permits Tally.Plain, Tally.Striped {
     }
 
     static final class Striped extends Tally {
-        private final LongAdder count = new LongAdder();
+        private final LongAdder allocated = new LongAdder();
         private final LongAdder bytes = new LongAdder();
+        /** Written under the arena's lock only. */
+        private volatile long freed;
 
         @Override
         void add(long size) {
-            count.increment();
+            allocated.increment();
             bytes.add(size);
         }
 
         @Override
         void remove(long size) {
-            count.decrement();
+            freed = freed + 1;
             bytes.add(-size);
         }
 
         @Override
-        long count() {
-            return count.sum();
+        long allocated() {
+            return allocated.sum();
+        }
+
+        @Override
+        long live() {
+            return allocated.sum() - freed;
         }
 
         @Override
