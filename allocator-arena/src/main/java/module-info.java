@@ -8,7 +8,7 @@
  * a later JDK will refuse.
  */
 module dev.allocator.arena {
-    requires dev.allocator.api;
+    requires transitive dev.allocator.api;
 
     exports dev.allocator.arena;
 

@@ -163,7 +163,12 @@ final class ChunkLedger {
         tailBytes += chunk.size - Math.min(top, chunk.size);
     }
 
-    /** The chunk seen through a level's scope: what the flavours slice allocations from. */
+    /**
+     * The chunk seen through a level's scope: what the flavours slice allocations from. Restricted (the JDK cannot
+     * check that the memory outlives the scope): sound here because a chunk is given back only after every level
+     * whose scope sees it has been closed.
+     */
+    @SuppressWarnings("restricted")
     static MemorySegment view(Chunk chunk, Level level) {
         return chunk.memory.reinterpret(level.jdkArena, null);
     }

@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Behaviour both flavours share: bumping, chunks, deallocate, scopes, reset, marks, close, stats. */
+@SuppressWarnings("restricted")
 class BumpArenaTest {
 
     private final TestBacking backing = new TestBacking();

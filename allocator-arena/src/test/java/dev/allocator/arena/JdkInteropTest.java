@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** JDK code that takes an Arena or a SegmentAllocator works with the arena and respects its scopes. */
+@SuppressWarnings("restricted")
 class JdkInteropTest {
 
     private static final Linker LINKER = Linker.nativeLinker();
