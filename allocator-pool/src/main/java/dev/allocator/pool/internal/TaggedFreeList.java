@@ -167,6 +167,8 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
      *
      * @param count how many blocks are wanted, {@code >= 1}
      * @return the chain, packed: {@link #chainFirst} and {@link #chainLength} read it; length 0 when the list is empty
+     * @throws IllegalStateException when the list is found corrupt (a free block whose link is out of range while the
+     *                               head is unchanged): only after misuse the pool could not detect
      */
     public long popChain(int count) {
         final MemorySegment links = this.links;
@@ -186,6 +188,9 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
                 taken++;
                 next = links.get(LINK, FreeListDescriptor.linkOffset(current, stride));
                 if (next < END || next >= capacity) {
+                    if ((long) HEAD.getVolatile(this) == head) {
+                        throw corrupt(current, next);
+                    }
                     stale = true; // the walk read user data: the head has moved on
                     break;
                 }
@@ -198,6 +203,11 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
                 return ((long) taken << 32) | (first & 0xFFFF_FFFFL);
             }
         }
+    }
+
+    private static IllegalStateException corrupt(int block, int link) {
+        return new IllegalStateException("free-list corrupt: free block " + block + " links to " + link
+                + " (a block freed twice with double-free checking off, or written to while free?)");
     }
 
     /**
