@@ -20,6 +20,7 @@ public final class LayeringRules {
     static final String SYSTEM = "dev.allocator.system..";
     static final String POOL = "dev.allocator.pool..";
     static final String ARENA = "dev.allocator.arena..";
+    static final String COMPOSE = "dev.allocator.compose..";
     static final String JDK = "java..";
 
     @ArchTest
@@ -67,6 +68,16 @@ public final class LayeringRules {
             .that().resideInAPackage(ARENA).should().dependOnClassesThat().resideInAnyPackage(SYSTEM, POOL)
             .as("allocator-arena depends on no other backend")
             .because("backends meet only through the Allocator interface, composed by specs at run time");
+
+    @ArchTest
+    public static final ArchRule COMPOSE_USES_ONLY_PUBLIC_APIS = classes()
+            .that().resideInAPackage(COMPOSE)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(COMPOSE, API, "dev.allocator.pool", JDK,
+                    "javax.management..", "jdk.jfr..", "org.eclipse.collections..")
+            .as("allocator-compose depends on the API, the pool's exported package, java.., JMX, JFR and Eclipse "
+                    + "Collections only")
+            .because("composition stages stack over any allocator through the API; size classes reuse the pool "
+                    + "through its public package, never through internals or another backend");
 
     @ArchTest
     public static final ArchRule NO_UNSAFE_OR_JDK_INTERNALS = noClasses()

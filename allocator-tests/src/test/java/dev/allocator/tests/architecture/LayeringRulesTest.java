@@ -27,7 +27,7 @@ class LayeringRulesTest {
             packages.add(javaClass.getPackageName());
         }
         for (String expected : Set.of("dev.allocator.api", "dev.allocator.system", "dev.allocator.pool",
-                "dev.allocator.arena")) {
+                "dev.allocator.arena", "dev.allocator.compose")) {
             assertTrue(packages.contains(expected), () -> "no main classes imported from " + expected + ": "
                     + packages);
         }

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * other exception is a bug.
  *
  * <p>CI replays the inputs under {@code SpecFuzzTestInputs/openAnySpec/}; fuzz for real with
- * {@code JAZZER_FUZZ=1 ./mvnw -pl allocator-tests -am test -Dtest=SpecFuzzTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code JAZZER_FUZZ=1 ./mvnw -pl allocator-tests -am test -Dtest=SpecFuzzTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class SpecFuzzTest {
 

@@ -31,7 +31,8 @@ class RandomizedModelTest {
 
     static List<Subject> threadSafeSubjects() {
         return List.of(Subjects.SYSTEM, Subjects.OPEN_SYSTEM, Subjects.POOL, Subjects.ALIGNED_POOL,
-                Subjects.POOL_OVER_ARENA, Subjects.SHARED_ARENA);
+                Subjects.POOL_OVER_ARENA, Subjects.SHARED_ARENA, Subjects.BUDGET, Subjects.CHECKED,
+                Subjects.SIZE_CLASSES, Subjects.STATS, Subjects.CHECKED_POOL);
     }
 
     static List<Long> seeds() {

@@ -7,7 +7,8 @@ import dev.allocator.tests.contract.Subjects;
 /** The counting stage over a pool keeps the pool's contract. */
 class CountingOverPoolContractTest extends AllocatorContract {
 
-    private static final Subject COUNTING_OVER_POOL = Subject.of("counting > pool(blockSize=256, capacity=1024) > system")
+    private static final Subject COUNTING_OVER_POOL =
+            Subject.of("counting > pool(blockSize=256, capacity=1024) > system")
             .withMaxSize(Subjects.POOL.maxSize(), true).withMaxAlignment(Subjects.POOL.maxAlignment())
             .bounded(Subjects.POOL.exactCapacity());
 
