@@ -37,7 +37,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Each benchmark is a JMH group of one producer and one consumer (so it always runs two threads). The score is
  * the average time per operation over both threads; the {@code :produce} and {@code :consume} secondary results
- * split it. A side that waits for the other spins and checks {@link Control#stopMeasurement} so that iterations end.
+ * split it. A side that waits for the other spins, then yields, and checks {@link Control#stopMeasurement} so that iterations end.
  *
  * {@snippet lang = "shell" :
  * java -jar allocator-bench/target/benchmarks.jar HandoffBenchmark -prof gc
@@ -59,6 +59,7 @@ public class HandoffBenchmark {
     static final int QUEUE = 1024;
     static final int POOL_CAPACITY = 16 * QUEUE;
     static final long VALUE = 0x3C3C_3C3C_3C3C_3C3CL;
+    static final int SPINS = 100;
 
     /** Our pool and the queue between the two threads of one group. */
     @State(Scope.Group)
@@ -118,18 +119,30 @@ public class HandoffBenchmark {
         }
     }
 
+    /**
+     * Waits for the other side: spins briefly, then yields, so that a machine with more runnable threads than cores
+     * (the JMH host, the OS) does not leave one side spinning out whole time slices while the other cannot run.
+     */
+    static void pause(int attempt) {
+        if (attempt < SPINS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
     @Benchmark
     @Group("pool")
     @GroupThreads(1)
     public void poolProduce(PoolLane lane, Control control) {
         MemorySegment block = lane.pool.allocate(lane.layout);
         block.set(JAVA_LONG, 0, VALUE);
-        while (!lane.queue.offer(block)) {
+        for (int attempt = 0; !lane.queue.offer(block); attempt++) {
             if (control.stopMeasurement) {
                 lane.pool.deallocate(block, lane.layout);
                 return;
             }
-            Thread.onSpinWait();
+            pause(attempt);
         }
     }
 
@@ -138,11 +151,11 @@ public class HandoffBenchmark {
     @GroupThreads(1)
     public long poolConsume(PoolLane lane, Control control) {
         MemorySegment block;
-        while ((block = lane.queue.poll()) == null) {
+        for (int attempt = 0; (block = lane.queue.poll()) == null; attempt++) {
             if (control.stopMeasurement) {
                 return 0;
             }
-            Thread.onSpinWait();
+            pause(attempt);
         }
         long value = block.get(JAVA_LONG, 0);
         lane.pool.deallocate(block, lane.layout);
@@ -155,12 +168,12 @@ public class HandoffBenchmark {
     public void nettyProduce(NettyLane lane, Control control) {
         ByteBuf block = PooledByteBufAllocator.DEFAULT.directBuffer(lane.size);
         block.setLong(0, VALUE);
-        while (!lane.queue.offer(block)) {
+        for (int attempt = 0; !lane.queue.offer(block); attempt++) {
             if (control.stopMeasurement) {
                 block.release();
                 return;
             }
-            Thread.onSpinWait();
+            pause(attempt);
         }
     }
 
@@ -169,11 +182,11 @@ public class HandoffBenchmark {
     @GroupThreads(1)
     public long nettyConsume(NettyLane lane, Control control) {
         ByteBuf block;
-        while ((block = lane.queue.poll()) == null) {
+        for (int attempt = 0; (block = lane.queue.poll()) == null; attempt++) {
             if (control.stopMeasurement) {
                 return 0;
             }
-            Thread.onSpinWait();
+            pause(attempt);
         }
         long value = block.getLong(0);
         block.release();
@@ -184,11 +197,11 @@ public class HandoffBenchmark {
     @Group("queue")
     @GroupThreads(1)
     public void queueProduce(QueueLane lane, Control control) {
-        while (!lane.queue.offer(lane.token)) {
+        for (int attempt = 0; !lane.queue.offer(lane.token); attempt++) {
             if (control.stopMeasurement) {
                 return;
             }
-            Thread.onSpinWait();
+            pause(attempt);
         }
     }
 
@@ -197,11 +210,11 @@ public class HandoffBenchmark {
     @GroupThreads(1)
     public Object queueConsume(QueueLane lane, Control control) {
         Object token;
-        while ((token = lane.queue.poll()) == null) {
+        for (int attempt = 0; (token = lane.queue.poll()) == null; attempt++) {
             if (control.stopMeasurement) {
                 return null;
             }
-            Thread.onSpinWait();
+            pause(attempt);
         }
         return token;
     }
