@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 
 /**
- * Seeded randomized model tests: 40 seeds of 400 operations each. A failure names its seed; replay one with
- * {@code -Dallocator.model.seed=<seed>}.
+ * Seeded randomized model tests: 40 seeds of 400 operations each (more with {@code -Dallocator.model.count=<n>}). A
+ * failure names its seed; replay one with {@code -Dallocator.model.seed=<seed>}.
  */
 class ArenaModelTest {
 
@@ -17,7 +17,8 @@ class ArenaModelTest {
         if (replay != null) {
             return LongStream.of(Long.parseLong(replay));
         }
-        return new SplittableRandom(0x5EED_A7E4AL).longs(40);
+        long count = Long.getLong("allocator.model.count", 40);
+        return new SplittableRandom(0x5EED_A7E4AL).longs(count);
     }
 
     @ParameterizedTest(name = "seed={0}")
