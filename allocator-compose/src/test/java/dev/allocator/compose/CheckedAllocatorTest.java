@@ -108,6 +108,17 @@ class CheckedAllocatorTest {
     }
 
     @Test
+    void shouldCountFailuresOfBothAllocateAndTryAllocate() {
+        try (Allocator checked = Allocators.open("checked > budget(limit=100)")) {
+            assertThrows(dev.allocator.api.AllocationException.class, () -> checked.allocate(Layout.of(200)));
+            assertThrows(dev.allocator.api.AllocationException.class, () -> checked.allocateZeroed(Layout.of(200)));
+            assertEquals(null, checked.tryAllocate(Layout.of(200)));
+            assertEquals(3, checked.stats().failures());
+            checked.deallocate(checked.allocate(Layout.of(100)), Layout.of(100));
+        }
+    }
+
+    @Test
     void shouldRejectBadLeakPolicy() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Allocators.open("checked(onLeak=explode) > system"));

@@ -43,6 +43,8 @@ class FallbackSpecTest {
         try (Allocator allocator = Allocators.open("budget(limit=100, name=a) | budget(limit=200, name=b)")) {
             AllocationException e = assertThrows(AllocationException.class, () -> allocator.allocate(Layout.of(300)));
             assertTrue(e.getMessage().contains("300 B aligned 1"), e.getMessage());
+            assertEquals(AllocationException.Reason.BUDGET, e.reason(), "the secondary's own reason");
+            assertTrue(e.getMessage().contains("'b'"), "the secondary's own message: " + e.getMessage());
             assertNull(allocator.tryAllocate(Layout.of(300)));
             assertEquals(2, allocator.stats().failures());
             allocator.deallocate(allocator.allocate(Layout.of(150)), Layout.of(150));

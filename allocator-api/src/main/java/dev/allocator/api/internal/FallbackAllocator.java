@@ -47,14 +47,25 @@ public final class FallbackAllocator implements Allocator {
         this.secondary = Objects.requireNonNull(secondary, "secondary");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws AllocationException what the secondary throws when neither can satisfy the request (its reason and
+     *                             message are the secondary's)
+     */
     @Override
     public MemorySegment allocate(Layout layout) {
-        MemorySegment segment = tryAllocate(layout);
-        if (segment == null) {
-            throw new AllocationException(AllocationException.Reason.EXHAUSTED, layout,
-                    this + " cannot allocate " + layout + ": neither " + primary + " nor " + secondary + " can");
+        Checks.requireOpen(closed, this);
+        MemorySegment segment = primary.tryAllocate(layout);
+        if (segment != null) {
+            return segment;
         }
-        return segment;
+        try {
+            return secondary.allocate(layout);
+        } catch (AllocationException e) {
+            failures.increment();
+            throw e;
+        }
     }
 
     @Override
@@ -72,7 +83,17 @@ public final class FallbackAllocator implements Allocator {
 
     @Override
     public MemorySegment allocateZeroed(Layout layout) {
-        return allocate(layout).fill((byte) 0);
+        Checks.requireOpen(closed, this);
+        MemorySegment segment = primary.tryAllocate(layout);
+        if (segment != null) {
+            return segment.fill((byte) 0);
+        }
+        try {
+            return secondary.allocateZeroed(layout);
+        } catch (AllocationException e) {
+            failures.increment();
+            throw e;
+        }
     }
 
     /**

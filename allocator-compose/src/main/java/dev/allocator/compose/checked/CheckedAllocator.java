@@ -1,5 +1,6 @@
 package dev.allocator.compose.checked;
 
+import dev.allocator.api.AllocationException;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
@@ -89,7 +90,14 @@ public final class CheckedAllocator extends ForwardingAllocator {
     @Override
     public MemorySegment allocate(Layout layout) {
         requireOpen();
-        return track(backing.allocate(layout), layout);
+        final MemorySegment segment;
+        try {
+            segment = backing.allocate(layout);
+        } catch (AllocationException e) {
+            countFailure();
+            throw e;
+        }
+        return track(segment, layout);
     }
 
     @Override
@@ -101,7 +109,20 @@ public final class CheckedAllocator extends ForwardingAllocator {
     @Override
     public MemorySegment allocateZeroed(Layout layout) {
         requireOpen();
-        return track(backing.allocateZeroed(layout), layout);
+        final MemorySegment segment;
+        try {
+            segment = backing.allocateZeroed(layout);
+        } catch (AllocationException e) {
+            countFailure();
+            throw e;
+        }
+        return track(segment, layout);
+    }
+
+    private void countFailure() {
+        synchronized (lock) {
+            failures++;
+        }
     }
 
     private MemorySegment track(MemorySegment segment, Layout layout) {
