@@ -30,6 +30,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <ul>
  *   <li>{@code bumpConfined} / {@code bumpShared}: a {@link BumpArena} over the system allocator, {@code reset()}
  *       every {@value #PHASE} allocations (the reset's cost is spread over them);</li>
+ *   <li>{@code bumpSharedLongPhase}: the shared arena reset every {@value #LONG_PHASE} allocations, which leaves
+ *       mostly the cost of the lock-free bump itself (a shared reset is a handshake of tens of microseconds);</li>
  *   <li>{@code jdkConfinedPerAllocation}: {@code Arena.ofConfined()}, allocate, close, for every block;</li>
  *   <li>{@code jdkConfinedPerPhase}: one {@code Arena.ofConfined()} per phase (malloc per block, close per phase);</li>
  *   <li>{@code jdkSlicing}: {@code SegmentAllocator.slicingAllocator} over a preallocated 1 MiB segment, recreated
@@ -54,6 +56,9 @@ public class ArenaBenchmark {
     /** Allocations per phase: between two resets. 1024 blocks of 64 B fit one 1 MiB chunk many times over. */
     static final int PHASE = 1024;
 
+    /** Allocations per phase for {@link #bumpSharedLongPhase()}: 4 MiB of 64 B blocks, four chunks. */
+    static final int LONG_PHASE = 65536;
+
     /** Bytes per allocation. */
     @Param({"16", "64"})
     public long size;
@@ -65,6 +70,7 @@ public class ArenaBenchmark {
     private SegmentAllocator slicing;
     private int confinedCount;
     private int sharedCount;
+    private int sharedLongCount;
     private int jdkCount;
     private int slicingCount;
 
@@ -104,6 +110,18 @@ public class ArenaBenchmark {
     public MemorySegment bumpShared() {
         if (++sharedCount == PHASE) {
             sharedCount = 0;
+            shared.reset();
+        }
+        MemorySegment segment = shared.allocate(size, 8);
+        segment.set(JAVA_LONG, 0, size);
+        return segment;
+    }
+
+    /** Bump arena, shared flavour (used by one thread), reset every long phase. */
+    @Benchmark
+    public MemorySegment bumpSharedLongPhase() {
+        if (++sharedLongCount == LONG_PHASE) {
+            sharedLongCount = 0;
             shared.reset();
         }
         MemorySegment segment = shared.allocate(size, 8);
