@@ -23,6 +23,9 @@ import java.util.Map;
  * <p>Options: {@code chunkSize} (a size, default {@code 1MiB}, between 64 B and 1 TiB), {@code shared}
  * ({@code false} | {@code true}), {@code wipe} ({@code none} | {@code always}), {@code keepChunks} (chunks a reset
  * keeps, default 4).
+ *
+ * <p>A confined arena's segments can only be touched by the thread that opened the spec. Under a stage that other
+ * threads use (a pool's slab, in {@code pool(...) > arena(...)}), write {@code shared=true}.
  */
 public final class ArenaProvider implements AllocatorProvider {
 
