@@ -11,9 +11,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +107,25 @@ class ArenaProviderTest {
             MemorySegment block = pool.allocate(Layout.of(64, 8));
             block.set(ValueLayout.JAVA_LONG, 56, 7L);
             pool.deallocate(block, Layout.of(64, 8));
+        }
+    }
+
+    @Test
+    void shouldServeAPoolThatOtherThreadsUseWhenShared() throws Exception {
+        try (Allocator pool = Allocators.open("pool(blockSize=64, capacity=128) > arena(chunkSize=4KiB, shared=true)")) {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread other = new Thread(() -> {
+                try {
+                    MemorySegment block = pool.allocate(Layout.of(64, 8));
+                    block.set(ValueLayout.JAVA_LONG, 0, 42L);
+                    pool.deallocate(block, Layout.of(64, 8));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            other.start();
+            other.join();
+            assertNull(failure.get());
         }
     }
 }
