@@ -47,13 +47,8 @@ public final class Subjects {
     /** A byte budget far above what the suite asks for: behaves like the stage beneath. */
     public static final Subject BUDGET = Subject.of("budget(limit=1GiB) > system");
 
-    /** CheckedAllocator.allocate does not count a failure when the stage beneath throws AllocationException. */
-    static final String CHECKED_FAILURES_BUG = "stats().failures() misses allocate() calls that throw "
-            + "AllocationException (only tryAllocate returning null is counted), against AllocatorStats#failures";
-
     /** Checked mode: tracks every live allocation, frees leaks on close. */
-    public static final Subject CHECKED = Subject.of("checked(onLeak=free) > system")
-            .withKnownBug("shouldRejectAlignmentAboveItsMaximumAndKeepWorking", CHECKED_FAILURES_BUG);
+    public static final Subject CHECKED = Subject.of("checked(onLeak=free) > system");
 
     /** Size classes up to 64 KiB from pools, larger requests straight to system. */
     public static final Subject SIZE_CLASSES = Subject.of("sizeclasses(maxClass=64KiB) > system");
@@ -63,15 +58,11 @@ public final class Subjects {
 
     /** Checked mode over a pool: the pool's limits, checked bookkeeping. */
     public static final Subject CHECKED_POOL = Subject.of("checked(onLeak=free) > pool(blockSize=256, capacity=1024)")
-            .withMaxSize(256, true).withMaxAlignment(64).bounded(1024)
-            .withKnownBug("shouldRejectAlignmentAboveItsMaximumAndKeepWorking", CHECKED_FAILURES_BUG)
-            .withKnownBug("shouldReturnNullWhenExhaustedAndRecoverAfterAFree", CHECKED_FAILURES_BUG);
+            .withMaxSize(256, true).withMaxAlignment(64).bounded(1024);
 
     /**
-     * Fallback: a small pool first, system when the pool cannot (too large, too aligned, exhausted). Not
-     * alignment-limited here because, when both refuse, the fallback reports EXHAUSTED rather than the secondary's
-     * UNSUPPORTED_ALIGNMENT (reported to the lead).
+     * Fallback: a small pool first, system when the pool cannot (too large, too aligned, exhausted); when both
+     * refuse, the secondary's reason is reported.
      */
-    public static final Subject FALLBACK = Subject.of("pool(blockSize=256, capacity=64) | system")
-            .withMaxAlignment(1L << 20).alignmentUnlimited();
+    public static final Subject FALLBACK = Subject.of("pool(blockSize=256, capacity=64) | system");
 }
