@@ -114,8 +114,8 @@ class ArenaErrorsTest {
         BumpArena arena = open(flavour);
         try (Arena other = Arena.ofConfined()) {
             MemorySegment foreign = other.allocate(16);
-            assertFails(IllegalArgumentException.class, Checks.hex(foreign.address()) + " of 16 bytes was not allocated by "
-                    + arena, () -> arena.deallocate(foreign, Layout.of(16)));
+            String named = Checks.hex(foreign.address()) + " of 16 bytes was not allocated by " + arena;
+            assertFails(IllegalArgumentException.class, named, () -> arena.deallocate(foreign, Layout.of(16)));
         }
         assertFails(IllegalArgumentException.class, "was not allocated by",
                 () -> arena.deallocate(MemorySegment.ofArray(new byte[8]), Layout.of(8)));

@@ -112,7 +112,8 @@ class ArenaProviderTest {
 
     @Test
     void shouldServeAPoolThatOtherThreadsUseWhenShared() throws Exception {
-        try (Allocator pool = Allocators.open("pool(blockSize=64, capacity=128) > arena(chunkSize=4KiB, shared=true)")) {
+        String spec = "pool(blockSize=64, capacity=128) > arena(chunkSize=4KiB, shared=true)";
+        try (Allocator pool = Allocators.open(spec)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread other = new Thread(() -> {
                 try {
