@@ -29,9 +29,10 @@ import java.util.Objects;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li><b>Flavours.</b> {@link ConfinedBumpArena} has the JDK's confined semantics: every method but {@link #owns},
- *       {@link #stats()}, {@link #arenaStats()} and {@link #scope()} throws {@link WrongThreadException} on any thread
- *       but the one that created it, and its segments can only be accessed by that thread. {@link SharedBumpArena}
+ *   <li><b>Flavours.</b> {@link ConfinedBumpArena} has the JDK's confined semantics: allocating, deallocating,
+ *       {@link #mark()}, {@link #rewind(Mark)}, {@link #reset()} and closing it throw {@link WrongThreadException} on
+ *       any thread but the one that created it ({@link #owns}, {@link #stats()}, {@link #arenaStats()} and
+ *       {@link #scope()} answer any thread), and its segments can only be accessed by that thread. {@link SharedBumpArena}
  *       may be used and accessed from any thread; actions of a thread before it ends an allocation (deallocate,
  *       rewind, reset) happen-before actions of another thread after an allocation that returns the same memory.</li>
  *   <li><b>Allocation</b> ({@link #allocate(Layout)}, {@link #allocate(long, long)} and the JDK's default methods
