@@ -317,7 +317,8 @@ public abstract class AllocatorContract {
         Patterns.fill(latest, 9);
         allocator.deallocate(earlier, layout);
         MemorySegment next = allocator.allocate(layout);
-        assertTrue(next.address() >= latest.address() + latest.byteSize() || next.address() + 128 <= latest.address(),
+        assertTrue(next.address() >= latest.address() + latest.byteSize()
+                        || next.address() + layout.size() <= latest.address(),
                 "freeing an earlier segment must not let the next allocation overlap the latest");
         Patterns.verify(latest, 9, "latest");
         allocator.deallocate(next, layout);
