@@ -161,7 +161,8 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
     /**
      * Opens a nested level: allocations from now on belong to a new scope, which {@link #rewind(Mark)} with the
      * returned mark ends, with everything allocated after it. Allocations made before keep their scope. Marks nest:
-     * rewinding to a mark ends the levels of every mark taken after it.
+     * rewinding to a mark ends the levels of every mark taken after it. Each level holds a JDK arena until it ends,
+     * so take a mark once outside a loop and rewind to it inside, rather than a new mark per iteration.
      *
      * {@snippet :
      * BumpArena.Mark mark = arena.mark();
