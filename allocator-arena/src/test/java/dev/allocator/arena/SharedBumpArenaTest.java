@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shared flavour under several threads: no overlap, no lost bytes, no aliasing across resets. */
@@ -134,5 +136,38 @@ class SharedBumpArenaTest {
         }
         assertTrue(checked.get() > 0, "some segments lived long enough to be checked");
         assertEquals(200 / 4, arena.arenaStats().resets());
+    }
+
+    @Test
+    void shouldGiveEveryChunkBackWhenClosedWhileThreadsAllocate() throws Exception {
+        AtomicLong allocated = new AtomicLong();
+        List<Future<Throwable>> workers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            final int thread = t;
+            workers.add(pool.submit(() -> {
+                SplittableRandom random = new SplittableRandom(thread);
+                try {
+                    for (;;) {
+                        long size = random.nextInt(8) == 0 ? 10_000 : random.nextInt(1, 300);
+                        MemorySegment segment = arena.allocate(Layout.of(size, 8));
+                        segment.fill((byte) thread);
+                        allocated.incrementAndGet();
+                    }
+                } catch (IllegalStateException closedOrDead) {
+                    return null;
+                } catch (Throwable unexpected) {
+                    return unexpected;
+                }
+            }));
+        }
+        while (allocated.get() < 20_000) {
+            Thread.onSpinWait();
+        }
+        arena.close();
+        for (Future<Throwable> worker : workers) {
+            assertNull(worker.get(), "only IllegalStateException may stop a worker");
+        }
+        assertEquals(0, backing.liveBlocks(), "every chunk went back, none was taken after close");
+        assertThrows(IllegalStateException.class, () -> arena.allocate(Layout.of(8)));
     }
 }
