@@ -309,6 +309,17 @@ public abstract class AllocatorContract {
     }
 
     @Test
+    void shouldRejectDeallocationWithAnotherSizeAndKeepWorking() {
+        Layout layout = Layout.of(Math.min(subject().maxSize(), 64), 8);
+        Layout wrong = Layout.of(layout.size() / 2 + 1, 8);
+        MemorySegment segment = allocator.allocate(layout);
+        rejects(IllegalArgumentException.class, () -> allocator.deallocate(segment, wrong),
+                String.valueOf(wrong.size()));
+        allocator.deallocate(segment, layout);
+        assertStillWorks();
+    }
+
+    @Test
     void shouldAcceptFreeOfAnEarlierSegmentAndLeaveTheLatestIntact() {
         assumeTrue(subject().reuse() == Subject.Reuse.LATEST_ONLY, "only arenas ignore such frees");
         Layout layout = Layout.of(Math.min(subject().maxSize(), 128), 8);
