@@ -97,14 +97,45 @@ final class MarkdownReport {
         return groups;
     }
 
-    /** Configurations of one group in order: threads, then parameters (numerically where they are numbers). */
+    /**
+     * Configurations of one group in order: threads, then parameters (numerically where they are numbers). A result
+     * that lacks some of the group's parameters (a peer whose state does not declare them) joins every configuration
+     * it agrees with on the ones it has, so that it is compared with each.
+     */
     static Map<String, List<Result>> byConfig(List<Result> results) {
-        List<Result> sorted = new ArrayList<>(results);
+        Set<String> names = new LinkedHashSet<>();
+        results.forEach(r -> names.addAll(r.params().keySet()));
+        List<Result> complete = results.stream().filter(r -> r.params().keySet().equals(names)).toList();
+        List<Result> sorted = new ArrayList<>(complete.isEmpty() ? results : complete);
         sorted.sort(Comparator.comparingInt(Result::threads).thenComparing(MarkdownReport::compareParams));
         Map<String, List<Result>> configs = new LinkedHashMap<>();
-        sorted.forEach(r -> configs.computeIfAbsent(r.config(), c -> new ArrayList<>()).add(r));
+        Map<String, Result> representative = new LinkedHashMap<>();
+        for (Result r : sorted) {
+            configs.computeIfAbsent(r.config(), c -> new ArrayList<>()).add(r);
+            representative.putIfAbsent(r.config(), r);
+        }
+        for (Result partial : results) {
+            if (sorted.contains(partial)) {
+                continue;
+            }
+            boolean joined = false;
+            for (Map.Entry<String, Result> config : representative.entrySet()) {
+                if (agrees(partial, config.getValue())) {
+                    configs.get(config.getKey()).add(partial);
+                    joined = true;
+                }
+            }
+            if (!joined) {
+                configs.computeIfAbsent(partial.config(), c -> new ArrayList<>()).add(partial);
+            }
+        }
         configs.values().forEach(list -> list.sort(MarkdownReport::compareScores));
         return configs;
+    }
+
+    private static boolean agrees(Result partial, Result config) {
+        return partial.threads() == config.threads() && partial.params().entrySet().stream()
+                .allMatch(e -> e.getValue().equals(config.params().get(e.getKey())));
     }
 
     private static void group(StringBuilder out, String group, List<Result> results, Predicate<String> ours) {

@@ -137,6 +137,28 @@ class BenchReportTest {
     }
 
     @Test
+    void shouldCompareAPeerWithoutSomeParametersInEveryConfigurationItAgreesWith() {
+        Result.Run run = new Result.Run("1.37", "25", "vm", List.of(), 1, "1 x 1 s", "1 x 1 s");
+        List<Result> results = List.of(
+                new Result("Pool", "poolIndex", "avgt", 1, new java.util.TreeMap<>(java.util.Map.of("size", "64",
+                        "check", "true")), 4.0, 0.1, "ns/op", 0.0, run),
+                new Result("Pool", "poolIndex", "avgt", 1, new java.util.TreeMap<>(java.util.Map.of("size", "64",
+                        "check", "false")), 3.0, 0.1, "ns/op", 0.0, run),
+                new Result("Pool", "malloc", "avgt", 1, new java.util.TreeMap<>(java.util.Map.of("size", "64")),
+                        12.0, 0.1, "ns/op", 0.0, run),
+                new Result("Pool", "malloc", "avgt", 1, new java.util.TreeMap<>(java.util.Map.of("size", "4096")),
+                        24.0, 0.1, "ns/op", 0.0, run));
+
+        String markdown = MarkdownReport.render(results, MACHINE, BenchReport.ours(BenchReport.OURS), "", null, "");
+
+        String checked = section(markdown, "### Pool: 1 thread, check=true, size=64");
+        assertTrue(checked.contains("| **poolIndex** | 3.00× faster |"), checked);
+        String unchecked = section(markdown, "### Pool: 1 thread, check=false, size=64");
+        assertTrue(unchecked.contains("| **poolIndex** | 4.00× faster |"), unchecked);
+        assertTrue(markdown.contains("### Pool: 1 thread, size=4096"), "a peer alone keeps its own configuration");
+    }
+
+    @Test
     void shouldTakeTheLastOfTheSameResultFromSeveralFiles() {
         Path t1 = fixture("t1.json");
         List<Result> results = BenchReport.read(List.of(t1, t1));
