@@ -32,6 +32,8 @@ final class MarkdownReport {
                     + "averaged over both. `queue` is the hand-off alone.",
             "Burst", "Allocate `blocks` blocks (one `long` written into each), then free them all. One operation "
                     + "is the whole burst: divide by `blocks` for the cost per block.",
+            "Pool", "The pool alone, through the `Allocator` interface and through its index API, against malloc "
+                    + "(`PoolBenchmark`'s javadoc has the details).",
             "Arena", "Small allocations in phases, each phase ended at once (`ArenaBenchmark`'s javadoc has the "
                     + "details): our bump arenas against the JDK's arenas and slicing allocator.");
 
