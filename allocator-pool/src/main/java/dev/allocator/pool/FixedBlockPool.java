@@ -49,8 +49,11 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
  *       giving back a block that is already free throws {@link IllegalStateException} when double-free checking is
  *       on (the default). The message names the block's index and address, and nothing changes: counts and
  *       free-list stay as they were. With double-free checking off ({@link PoolBuilder#checkDoubleFree}) a double
- *       free is not detected and corrupts the pool: a block is then handed out twice. Like any state-based check it
- *       cannot see a stale segment whose block has since been handed out again.</li>
+ *       free is not detected and corrupts the pool: a block is then handed out twice (a corrupt free-list found later
+ *       throws {@code IllegalStateException} saying so). Like any state-based check it cannot see a stale segment
+ *       whose block has since been handed out again, and a free racing with the very take that hands the same block
+ *       out (which a correct program cannot issue, since it does not hold the block yet) may be reported as a double
+ *       free.</li>
  *   <li><b>Wipe.</b> See {@link Wipe}; {@link #deallocateAndWipe} zeroes one block whatever the policy.</li>
  *   <li><b>Close.</b> {@link #close()} invalidates every segment the pool handed out (touching one then throws
  *       {@link IllegalStateException}), zeroes the slab when the policy says so, gives the slab back to the backing
