@@ -107,7 +107,15 @@ public final class ThreadCounters {
         long p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31, p32, p33, p34, p35;
     }
 
-    /** One thread's counters. Only the owner thread may call the writing methods. */
+    /**
+     * One thread's counters. Only the owner thread may call the writing methods; any thread may read them through
+     * {@link ThreadCounters#sum()}.
+     *
+     * {@snippet :
+     * ThreadCounters.Cell mine = counters.cell();   // look up once per call, not per block
+     * mine.allocated(taken, taken * blockSize);
+     * }
+     */
     public static final class Cell extends CellPad1 {
         private static final VarHandle ALLOCATIONS_VH;
         private static final VarHandle DEALLOCATIONS_VH;
