@@ -1,0 +1,136 @@
+package dev.allocator.bench;
+
+import dev.allocator.api.Allocators;
+import dev.allocator.api.Layout;
+import dev.allocator.pool.BlockIndexes;
+import dev.allocator.pool.FixedBlockPool;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Nanoseconds per allocate + free pair on one thread, for the fixed-block pool and its raw-malloc peer, in one run:
+ * <ul>
+ *   <li>{@code poolAllocator}: {@code allocate(layout)} and {@code deallocate(segment, layout)} through the
+ *       {@code Allocator} interface (a full-block request, so the segment is the prebuilt one: no garbage);</li>
+ *   <li>{@code poolIndex}: {@code acquire()}, {@code segment(index)}, {@code release(index)};</li>
+ *   <li>{@code poolBulk}: {@value #BATCH} blocks taken with one {@code acquire(int[], ...)} and given back with one
+ *       {@code release(int[], ...)}, reported per block;</li>
+ *   <li>{@code malloc}: {@code malloc} and {@code free} through FFM downcall handles ({@link Malloc}).</li>
+ * </ul>
+ * The pool runs with double-free checking on and off ({@code checkDoubleFree}), which measures what the check
+ * costs. Every block gets one {@code long} written, so nothing hands out memory it never touches.
+ *
+ * {@snippet lang = "shell" :
+ * java --enable-native-access=ALL-UNNAMED -jar allocator-bench/target/benchmarks.jar PoolBenchmark
+ * }
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {Jvm.NATIVE_ACCESS, Jvm.HEAP, Jvm.HEAP_MAX})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class PoolBenchmark {
+
+    /** Blocks per bulk call. */
+    static final int BATCH = 16;
+
+    /** A pool over the system allocator, one per benchmark thread. */
+    @State(Scope.Thread)
+    public static class PoolState {
+
+        /** Bytes per block. */
+        @Param({"64", "4096"})
+        public long size;
+
+        /** Whether the pool catches double frees (one more CAS per free). */
+        @Param({"true", "false"})
+        public boolean checkDoubleFree;
+
+        FixedBlockPool pool;
+        BlockIndexes indexes;
+        Layout layout;
+        final int[] batch = new int[BATCH];
+
+        /** Builds the pool. */
+        @Setup(Level.Trial)
+        public void open() {
+            pool = FixedBlockPool.builder().blockSize(size).capacity(1024).checkDoubleFree(checkDoubleFree)
+                    .backing(Allocators.system(), false).build();
+            indexes = pool.indexes();
+            layout = Layout.of(size, pool.alignment());
+        }
+
+        /** Closes the pool, checking nothing leaked. */
+        @TearDown(Level.Trial)
+        public void close() {
+            if (pool.poolStats().inUse() != 0) {
+                throw new IllegalStateException("benchmark leaked blocks: " + pool);
+            }
+            pool.close();
+        }
+    }
+
+    /** The block size for the malloc peer. */
+    @State(Scope.Thread)
+    public static class MallocState {
+
+        /** Bytes per allocation. */
+        @Param({"64", "4096"})
+        public long size;
+    }
+
+    /** Allocate and free through the {@code Allocator} interface. */
+    @Benchmark
+    public void poolAllocator(PoolState state) {
+        final MemorySegment segment = state.pool.allocate(state.layout);
+        segment.set(JAVA_LONG, 0, 1L);
+        state.pool.deallocate(segment, state.layout);
+    }
+
+    /** Acquire and release by index. */
+    @Benchmark
+    public void poolIndex(PoolState state) {
+        final BlockIndexes indexes = state.indexes;
+        final int index = indexes.acquire();
+        indexes.segment(index).set(JAVA_LONG, 0, 1L);
+        indexes.release(index);
+    }
+
+    /** {@value #BATCH} blocks per list operation, reported per block. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void poolBulk(PoolState state) {
+        final BlockIndexes indexes = state.indexes;
+        final int[] batch = state.batch;
+        final int n = indexes.acquire(batch, 0, BATCH);
+        for (int i = 0; i < n; i++) {
+            indexes.segment(batch[i]).set(JAVA_LONG, 0, 1L);
+        }
+        indexes.release(batch, 0, n);
+    }
+
+    /** The peer: malloc and free through the FFM Linker. */
+    @Benchmark
+    public void malloc(MallocState state) {
+        final long address = Malloc.malloc(state.size);
+        Malloc.MEMORY.set(JAVA_LONG, address, 1L);
+        Malloc.free(address);
+    }
+}
