@@ -55,8 +55,8 @@ import java.util.Objects;
  *       {@link IllegalStateException}, and memory is only reused after the segments that covered it are dead: an
  *       old segment never silently aliases a new one.</li>
  *   <li><b>Cost of ending a scope.</b> A confined arena closes a confined JDK arena: cheap (one allocation plus a
- *       reset measured 0.09 to 0.2 &micro;s). A shared arena closes a shared JDK arena, which is a handshake with
- *       every thread of the JVM: measured 20 to 95 &micro;s per reset on a busy 2-core machine (JMH
+ *       reset measured 0.06 to 0.2 &micro;s). A shared arena closes a shared JDK arena, which is a handshake with
+ *       every thread of the JVM: measured 19 to 95 &micro;s per reset on a busy 2-core machine (JMH
  *       {@code ArenaBenchmark.resetShared}), which adds about 35 ns to each of 1024 allocations between resets.
  *       Reset a shared arena per batch, not per tiny request, or use a confined arena per thread.</li>
  *   <li><b>Close</b> ends every scope, gives every chunk back to the backing allocator, and closes the backing

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  * thread after an allocation that returns the same memory. An allocation that races with {@link #reset()},
  * {@link #rewind(Mark)} or {@link #close()} either takes effect before it (and its segment is dead when that call
  * returns) or after it; it never returns memory that a live segment covers. Ending a scope closes a shared JDK arena,
- * a handshake with every thread (measured 20 to 95 &micro;s per reset on a busy 2-core machine, against well under
+ * a handshake with every thread (measured 19 to 95 &micro;s per reset on a busy 2-core machine, against well under
  * a microsecond for a confined arena: JMH {@code ArenaBenchmark.resetShared}); a thread touching a segment of the
  * ending scope at that moment gets {@link IllegalStateException}.
  *
