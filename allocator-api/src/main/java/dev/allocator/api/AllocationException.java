@@ -52,7 +52,19 @@ public class AllocationException extends RuntimeException {
      * @param message the message, which should name the allocator, the request and what stood in the way
      */
     public AllocationException(Reason reason, Layout request, String message) {
-        super(message);
+        this(reason, request, message, null);
+    }
+
+    /**
+     * Creates an exception with a cause, such as the failure of the allocator beneath.
+     *
+     * @param reason  why the allocation failed
+     * @param request the request that failed
+     * @param message the message, which should name the allocator, the request and what stood in the way
+     * @param cause   the underlying failure, or null
+     */
+    public AllocationException(Reason reason, Layout request, String message, Throwable cause) {
+        super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.request = Objects.requireNonNull(request, "request");
     }

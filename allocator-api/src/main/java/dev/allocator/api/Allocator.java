@@ -108,6 +108,9 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     /**
      * Gives back everything this allocator holds, and closes the allocator it was built over when it owns it (every
      * allocator built from a spec owns the stages beneath it). Closing twice does nothing.
+     *
+     * <p>A class that is also a {@link java.lang.foreign.Arena}, whose {@code close()} throws on a second call, follows
+     * this contract instead, and says so.
      */
     @Override
     void close();

@@ -128,6 +128,21 @@ public final class Checks {
     }
 
     /**
+     * Checks that the calling thread is a confined allocator's owner.
+     *
+     * @param owner     the thread the allocator is confined to
+     * @param allocator the allocator, named in the message
+     * @throws WrongThreadException when the calling thread is not {@code owner}
+     */
+    public static void requireOwner(Thread owner, Object allocator) {
+        Thread current = Thread.currentThread();
+        if (current != owner) {
+            throw new WrongThreadException(allocator + " is confined to thread '" + owner.getName()
+                    + "' and cannot be used from thread '" + current.getName() + "'");
+        }
+    }
+
+    /**
      * Formats a native address the way every message in the project does ({@code 0x7f3a0c001000}).
      *
      * @param address the address
