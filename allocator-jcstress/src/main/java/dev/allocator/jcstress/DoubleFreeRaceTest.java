@@ -31,7 +31,7 @@ public class DoubleFreeRaceTest {
     private final BlockStates states = new BlockStates(1);
 
     public DoubleFreeRaceTest() {
-        states.markAllocated(0);
+        states.taken(0, 8);
     }
 
     private int free() {

@@ -234,7 +234,11 @@ public final class FixedBlockPool implements Allocator {
         return indexes;
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Adds up per-block counters: O(capacity), about a millisecond per million blocks.
+     */
     @Override
     public AllocatorStats stats() {
         return core.stats().toAllocatorStats();
@@ -243,7 +247,7 @@ public final class FixedBlockPool implements Allocator {
     /**
      * The pool's counters, with the figures {@link AllocatorStats} lacks (free, in use, high-water, exhaustions).
      *
-     * @return a snapshot; works after close
+     * @return a snapshot, O(capacity) like {@link #stats()}; works after close
      */
     public PoolStats poolStats() {
         return core.stats();
@@ -289,7 +293,7 @@ public final class FixedBlockPool implements Allocator {
 
     /** @return whether double frees are detected */
     public boolean checksDoubleFree() {
-        return core.states != null;
+        return core.checkDoubleFree;
     }
 
     /** For tests in this package. */

@@ -4,7 +4,7 @@
  *
  * <h2>Padding</h2>
  * Fields that one thread writes while other threads read or write the fields next to them (the free-list head, the
- * high-water mark, each thread's counters) are padded with 128 bytes of unused {@code long}s on each side, declared
+ * high-water mark) are padded with 128 bytes of unused {@code long}s on each side, declared
  * in a chain of superclasses because the JVM keeps a superclass's fields before a subclass's but may reorder the
  * fields within one class. Without it, two cores writing unrelated fields that share a 64-byte cache line take turns
  * owning that line ("false sharing"), which costs as much as real contention. Two lines rather than one on each side
