@@ -1,48 +1,23 @@
 package dev.allocator.api.internal;
 
 import dev.allocator.api.Allocator;
-import dev.allocator.api.AllocatorStats;
-import dev.allocator.api.Layout;
 
-import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * A process-wide allocator ({@code Allocators.system()}, {@code Allocators.defaultAllocator()}): every call goes to
  * the allocator it wraps, except {@link #close()}, which does nothing, so one careless try-with-resources cannot break
  * the default for the whole process.
- *
- * @param delegate the allocator that does the work
  */
-public record NonClosingAllocator(Allocator delegate) implements Allocator {
+public final class NonClosingAllocator extends DelegatingAllocator {
 
-    @Override
-    public MemorySegment allocate(Layout layout) {
-        return delegate.allocate(layout);
-    }
-
-    @Override
-    public MemorySegment tryAllocate(Layout layout) {
-        return delegate.tryAllocate(layout);
-    }
-
-    @Override
-    public MemorySegment allocateZeroed(Layout layout) {
-        return delegate.allocateZeroed(layout);
-    }
-
-    @Override
-    public void deallocate(MemorySegment segment, Layout layout) {
-        delegate.deallocate(segment, layout);
-    }
-
-    @Override
-    public boolean owns(MemorySegment segment) {
-        return delegate.owns(segment);
-    }
-
-    @Override
-    public AllocatorStats stats() {
-        return delegate.stats();
+    /**
+     * Wraps an allocator.
+     *
+     * @param delegate the allocator that does the work, never closed through this wrapper
+     */
+    public NonClosingAllocator(Allocator delegate) {
+        super(Objects.requireNonNull(delegate, "delegate"));
     }
 
     /** Does nothing: the process-wide allocator lives as long as the JVM. */

@@ -1,10 +1,6 @@
 package dev.allocator.api.internal;
 
 import dev.allocator.api.Allocator;
-import dev.allocator.api.AllocatorStats;
-import dev.allocator.api.Layout;
-
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,37 +40,11 @@ public final class SharedBacking {
         }
     }
 
-    private final class Handle implements Allocator {
+    private final class Handle extends DelegatingAllocator {
         private final AtomicInteger closed = new AtomicInteger();
 
-        @Override
-        public MemorySegment allocate(Layout layout) {
-            return backing.allocate(layout);
-        }
-
-        @Override
-        public MemorySegment tryAllocate(Layout layout) {
-            return backing.tryAllocate(layout);
-        }
-
-        @Override
-        public MemorySegment allocateZeroed(Layout layout) {
-            return backing.allocateZeroed(layout);
-        }
-
-        @Override
-        public void deallocate(MemorySegment segment, Layout layout) {
-            backing.deallocate(segment, layout);
-        }
-
-        @Override
-        public boolean owns(MemorySegment segment) {
-            return backing.owns(segment);
-        }
-
-        @Override
-        public AllocatorStats stats() {
-            return backing.stats();
+        Handle() {
+            super(backing);
         }
 
         @Override
@@ -82,11 +52,6 @@ public final class SharedBacking {
             if (closed.compareAndSet(0, 1) && open.decrementAndGet() == 0) {
                 backing.close();
             }
-        }
-
-        @Override
-        public String toString() {
-            return backing.toString();
         }
     }
 }
