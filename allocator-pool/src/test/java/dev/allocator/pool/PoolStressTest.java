@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * thread fills every block it holds with its own pattern and checks it is intact before freeing: a block handed out
  * twice shows up as a foreign pattern. At the end every block is free exactly once.
  *
- * <p>Size: {@code pool.stress.operations} in all (4 million in CI, 100 million with {@code -Pstress}).
+ * <p>Size: {@code pool.stress.operations} in all (10 million in CI, 100 million with {@code -Pstress}).
  */
 class PoolStressTest {
 
@@ -38,7 +38,7 @@ class PoolStressTest {
     @Test
     void shouldNeverHandOutABlockTwiceUnderContention() throws Exception {
         final int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        final long operations = Long.getLong("pool.stress.operations", 4_000_000) / threads;
+        final long operations = Long.getLong("pool.stress.operations", 10_000_000) / threads;
         final BlockingQueue<long[]> handOff = new ArrayBlockingQueue<>(CAPACITY);
         // not closed with try-with-resources: close() would wait for a livelocked worker forever
         ExecutorService executor = Executors.newFixedThreadPool(threads, runnable -> {
