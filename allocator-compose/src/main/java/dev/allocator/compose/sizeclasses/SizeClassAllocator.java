@@ -11,7 +11,6 @@ import dev.allocator.pool.PoolStats;
 import dev.allocator.pool.Wipe;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -65,7 +64,6 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      * IllegalStateException, which the scan treats as a refusal.
      */
 
-    private static final FixedBlockPool[] NO_SLABS = new FixedBlockPool[0];
     private static final int MIN_BLOCKS_PER_SLAB = 8;
 
     private final SizeClasses classes;
@@ -81,21 +79,6 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     private final LongAdder largeBytes = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final ScheduledFuture<?> trimTask;
-
-    /** One size class: its block layout and its slabs. */
-    private static final class SizeClass {
-        final Layout block;
-        final int blocksPerSlab;
-        volatile FixedBlockPool[] slabs = NO_SLABS;
-        /** Counts of retired slabs, guarded by this. */
-        long retiredAllocations;
-        long retiredDeallocations;
-
-        SizeClass(Layout block, int blocksPerSlab) {
-            this.block = block;
-            this.blocksPerSlab = blocksPerSlab;
-        }
-    }
 
     /**
      * Creates a size-class allocator.
@@ -121,7 +104,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         for (int c = 0; c < byClass.length; c++) {
             long size = classes.size(c);
             int blocks = (int) Math.min(Integer.MAX_VALUE >> 2, Math.max(MIN_BLOCKS_PER_SLAB, slabSize / size));
-            byClass[c] = new SizeClass(Layout.of(size, classes.alignment(c)), blocks);
+            byClass[c] = new SizeClass(Layout.of(size, classes.alignment(c)), blocks, backing, wipe, checkDoubleFree);
         }
         this.trimTask = idleMillis == 0 ? null : SlabTrimmer.schedule(this, Math.max(1, idleMillis / 2));
     }
@@ -157,52 +140,24 @@ public final class SizeClassAllocator extends ForwardingAllocator {
             return allocateLarge(layout, throwOnFailure, zeroed);
         }
         final SizeClass sizeClass = byClass[c];
-        MemorySegment segment = scan(sizeClass.slabs, layout);
+        MemorySegment segment = sizeClass.tryAllocate(layout);
         if (segment == null) {
             segment = grow(sizeClass, layout, throwOnFailure);
         }
         return zeroed && segment != null ? segment.fill((byte) 0) : segment;
     }
 
-    private static MemorySegment scan(FixedBlockPool[] slabs, Layout layout) {
-        for (FixedBlockPool slab : slabs) {
-            try {
-                MemorySegment segment = slab.tryAllocate(layout);
-                if (segment != null) {
-                    return segment;
-                }
-            } catch (IllegalStateException retired) {
-                // a slab retired after we read the array: a refusal (see the maintainers' notes)
-            }
-        }
-        return null;
-    }
-
     private MemorySegment grow(SizeClass sizeClass, Layout layout, boolean throwOnFailure) {
-        synchronized (sizeClass) {
-            requireOpen();
-            FixedBlockPool[] slabs = sizeClass.slabs;
-            MemorySegment segment = scan(slabs, layout);
-            if (segment != null) {
-                return segment;
+        requireOpen();
+        try {
+            return sizeClass.grow(layout);
+        } catch (AllocationException e) {
+            failures.increment();
+            if (throwOnFailure) {
+                throw new AllocationException(e.reason(), layout, this + " cannot allocate " + layout
+                        + ": a new slab for the " + sizeClass.block().size() + " B class failed: " + e.getMessage(), e);
             }
-            final FixedBlockPool slab;
-            try {
-                slab = FixedBlockPool.builder().block(sizeClass.block).capacity(sizeClass.blocksPerSlab).wipe(wipe)
-                        .checkDoubleFree(checkDoubleFree).backing(backing, false).build();
-            } catch (AllocationException e) {
-                failures.increment();
-                if (throwOnFailure) {
-                    throw new AllocationException(e.reason(), layout, this + " cannot allocate " + layout
-                            + ": a new slab for the " + sizeClass.block.size() + " B class failed: " + e.getMessage());
-                }
-                return null;
-            }
-            segment = slab.allocate(layout);   // before the slab is published, so no other thread can take it all
-            FixedBlockPool[] grown = Arrays.copyOf(slabs, slabs.length + 1);
-            grown[slabs.length] = slab;
-            sizeClass.slabs = grown;
-            return segment;
+            return null;
         }
     }
 
@@ -243,11 +198,8 @@ public final class SizeClassAllocator extends ForwardingAllocator {
             largeBytes.add(-layout.size());
             return;
         }
-        for (FixedBlockPool slab : byClass[c].slabs) {
-            if (slab.owns(segment)) {
-                slab.deallocate(segment, layout);
-                return;
-            }
+        if (byClass[c].deallocate(segment, layout)) {
+            return;
         }
         throw new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " of " + segment.byteSize()
                 + " bytes was not allocated by " + this + " with layout " + layout);
@@ -256,10 +208,8 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     @Override
     public boolean owns(MemorySegment segment) {
         for (SizeClass sizeClass : byClass) {
-            for (FixedBlockPool slab : sizeClass.slabs) {
-                if (slab.owns(segment)) {
-                    return true;
-                }
+            if (sizeClass.owns(segment)) {
+                return true;
             }
         }
         return backing.owns(segment);
@@ -267,24 +217,12 @@ public final class SizeClassAllocator extends ForwardingAllocator {
 
     @Override
     public AllocatorStats stats() {
-        long allocations = largeAllocations.sum();
-        long deallocations = largeDeallocations.sum();
         long inUse = largeBytes.sum();
-        long reserved = inUse;
+        long[] sums = {largeAllocations.sum(), largeDeallocations.sum(), inUse, inUse};
         for (SizeClass sizeClass : byClass) {
-            synchronized (sizeClass) {
-                allocations += sizeClass.retiredAllocations;
-                deallocations += sizeClass.retiredDeallocations;
-                for (FixedBlockPool slab : sizeClass.slabs) {
-                    PoolStats stats = slab.poolStats();
-                    allocations += stats.allocations();
-                    deallocations += stats.deallocations();
-                    inUse += stats.bytesInUse();
-                    reserved += stats.bytesReserved();
-                }
-            }
+            sizeClass.addTo(sums);
         }
-        return new AllocatorStats(allocations, deallocations, failures.sum(), inUse, reserved);
+        return new AllocatorStats(sums[0], sums[1], failures.sum(), sums[2], sums[3]);
     }
 
     /**
@@ -295,7 +233,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     public int slabCount() {
         int count = 0;
         for (SizeClass sizeClass : byClass) {
-            count += sizeClass.slabs.length;
+            count += sizeClass.slabs().length;
         }
         return count;
     }
@@ -324,7 +262,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
                 return 0;
             }
             for (SizeClass sizeClass : byClass) {
-                for (FixedBlockPool slab : sizeClass.slabs) {
+                for (FixedBlockPool slab : sizeClass.slabs()) {
                     PoolStats stats = slab.poolStats();
                     if (stats.inUse() != 0) {
                         idleSamples.remove(slab);
@@ -340,7 +278,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
                             continue;
                         }
                     }
-                    if (retire(sizeClass, slab, stats)) {
+                    if (sizeClass.retire(slab, stats)) {
                         idleSamples.remove(slab);
                         retired++;
                     }
@@ -348,44 +286,6 @@ public final class SizeClassAllocator extends ForwardingAllocator {
             }
         }
         return retired;
-    }
-
-    private boolean retire(SizeClass sizeClass, FixedBlockPool slab, PoolStats stats) {
-        synchronized (sizeClass) {
-            sizeClass.slabs = without(sizeClass.slabs, slab);
-        }
-        int capacity = slab.capacity();
-        int[] all = new int[capacity];
-        int taken = slab.indexes().acquire(all, 0, capacity);
-        if (taken < capacity) {
-            if (taken > 0) {
-                slab.indexes().release(all, 0, taken);
-            }
-            synchronized (sizeClass) {
-                FixedBlockPool[] slabs = sizeClass.slabs;
-                FixedBlockPool[] back = Arrays.copyOf(slabs, slabs.length + 1);
-                back[slabs.length] = slab;
-                sizeClass.slabs = back;
-            }
-            return false;
-        }
-        synchronized (sizeClass) {
-            sizeClass.retiredAllocations += stats.allocations();
-            sizeClass.retiredDeallocations += stats.deallocations();
-        }
-        slab.close();
-        return true;
-    }
-
-    private static FixedBlockPool[] without(FixedBlockPool[] slabs, FixedBlockPool gone) {
-        FixedBlockPool[] rest = new FixedBlockPool[slabs.length - 1];
-        int i = 0;
-        for (FixedBlockPool slab : slabs) {
-            if (slab != gone) {
-                rest[i++] = slab;
-            }
-        }
-        return rest;
     }
 
     /** Stops trimming and closes every slab. */
@@ -397,14 +297,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         synchronized (trimLock) {
             idleSamples.clear();
             for (SizeClass sizeClass : byClass) {
-                FixedBlockPool[] slabs;
-                synchronized (sizeClass) {
-                    slabs = sizeClass.slabs;
-                    sizeClass.slabs = NO_SLABS;
-                }
-                for (FixedBlockPool slab : slabs) {
-                    slab.close();
-                }
+                sizeClass.closeAll();
             }
         }
     }
