@@ -57,12 +57,13 @@ public final class SystemAllocator implements Allocator {
      * Maintainers' notes.
      *
      * Ownership and liveness are two separate questions:
-     *  - "did this memory come from here" is answered by the segment's scope: every segment is created by
-     *    reinterpret(size, scope, null) on this allocator's shared arena, and scopes compare by identity;
-     *  - "is this address a live allocation, of this size" is answered by the registry `live`, address -> size.
+     *  - "did this memory come from here" is answered by the segment's scope: every segment is a slice of
+     *    `everything`, all of memory reinterpreted once into this allocator's shared arena, and scopes compare by
+     *    identity;
+     *  - "is this address a live allocation, of this size" is answered by the registry `live`, address -> segment.
      *
-     * allocate: C call -> segment in our scope (throws if the scope is closed: then the memory is freed at once) ->
-     * registry put -> re-check `closed`: if close() began in between, the caller gets IllegalStateException, and
+     * allocate: C call -> slice of `everything` -> registry put -> re-check `closed` (set before the scope is
+     * closed): if close() began in between, the caller gets IllegalStateException, and
      * whoever removes the entry (us or close()'s sweep) frees it, exactly once, because
      * ConcurrentHashMap.remove(key, value) succeeds once.
      *
@@ -90,7 +91,10 @@ public final class SystemAllocator implements Allocator {
     }
 
     private final Arena scope = Arena.ofShared();
-    private final ConcurrentHashMap<Long, Long> live = new ConcurrentHashMap<>();
+    /** All of memory, in this allocator's scope: every segment handed out is a slice of it. */
+    private final MemorySegment everything = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, scope, null);
+    /** Live allocations: address to the segment handed out (which knows its size). */
+    private final ConcurrentHashMap<Long, MemorySegment> live = new ConcurrentHashMap<>();
     private final LongAdder allocations = new LongAdder();
     private final LongAdder deallocations = new LongAdder();
     private final LongAdder failures = new LongAdder();
@@ -155,16 +159,10 @@ public final class SystemAllocator implements Allocator {
             return fail(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, layout,
                     "the C library has no memory for it", throwOnFailure);
         }
-        final MemorySegment segment;
-        try {
-            segment = MemorySegment.ofAddress(address).reinterpret(size, scope, null);
-        } catch (IllegalStateException closedMeanwhile) {
-            Libc.free(address);
-            throw new IllegalStateException(this + " is closed", closedMeanwhile);
-        }
-        live.put(address, size);
+        final MemorySegment segment = everything.asSlice(address, size);
+        live.put(address, segment);
         if (closed) {
-            if (live.remove(address, size)) {
+            if (live.remove(address, segment)) {
                 Libc.free(address);
             }
             throw new IllegalStateException(this + " is closed");
@@ -203,16 +201,17 @@ public final class SystemAllocator implements Allocator {
                     + segment.byteSize() + " bytes was not allocated by " + this);
         }
         final long address = segment.address();
-        final Long recorded = live.get(address);
+        final Long key = address;   // boxed once for both map calls
+        final MemorySegment recorded = live.get(key);
         if (recorded == null) {
             throw notLive(address);
         }
-        final long size = recorded;
+        final long size = recorded.byteSize();
         if (layout.size() != size || segment.byteSize() != size) {
             throw new IllegalArgumentException("the allocation at " + Checks.hex(address) + " has " + size
                     + " bytes, but the segment has " + segment.byteSize() + " and the layout says " + layout);
         }
-        if (!live.remove(address, recorded)) {
+        if (!live.remove(key, recorded)) {
             throw notLive(address);
         }
         Libc.free(address);
@@ -269,7 +268,7 @@ public final class SystemAllocator implements Allocator {
         for (var entry : live.entrySet()) {
             if (live.remove(entry.getKey(), entry.getValue())) {
                 Libc.free(entry.getKey());
-                bytesInUse.add(-entry.getValue());
+                bytesInUse.add(-entry.getValue().byteSize());
             }
         }
     }
