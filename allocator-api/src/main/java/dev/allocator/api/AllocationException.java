@@ -52,7 +52,9 @@ public class AllocationException extends RuntimeException {
      * @param message the message, which should name the allocator, the request and what stood in the way
      */
     public AllocationException(Reason reason, Layout request, String message) {
-        this(reason, request, message, null);
+        super(message);   // the cause stays unset, so initCause still works
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.request = Objects.requireNonNull(request, "request");
     }
 
     /**

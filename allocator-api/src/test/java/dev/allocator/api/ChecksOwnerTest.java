@@ -32,5 +32,8 @@ class ChecksOwnerTest {
         IllegalStateException cause = new IllegalStateException("beneath");
         AllocationException e = new AllocationException(AllocationException.Reason.EXHAUSTED, Layout.of(8), "m", cause);
         assertTrue(e.getCause() == cause);
+        AllocationException late = new AllocationException(AllocationException.Reason.EXHAUSTED, Layout.of(8), "m");
+        late.initCause(cause);   // without a cause at construction, one can still be set
+        assertTrue(late.getCause() == cause);
     }
 }

@@ -146,11 +146,9 @@ final class ChunkLedger {
             if (!throwOnFailure) {
                 return null;
             }
-            AllocationException e = new AllocationException(refused.reason(), request, owner + " cannot allocate "
-                    + request + ": its backing allocator " + backing + " refused a " + (dedicated ? "dedicated " : "")
-                    + "chunk of " + layout + ": " + refused.getMessage());
-            e.initCause(refused);
-            throw e;
+            throw new AllocationException(refused.reason(), request, owner + " cannot allocate " + request
+                    + ": its backing allocator " + backing + " refused a " + (dedicated ? "dedicated " : "")
+                    + "chunk of " + layout + ": " + refused.getMessage(), refused);
         }
         chunksHeld++;
         bytesReserved += memory.byteSize();
