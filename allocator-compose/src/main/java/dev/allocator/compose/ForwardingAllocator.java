@@ -70,6 +70,19 @@ public abstract class ForwardingAllocator implements Allocator {
         Checks.requireOpen(closed, this);
     }
 
+    /**
+     * Asks the backing allocator in one of its three ways, for subclasses that do the same around each.
+     *
+     * @param layout         the request
+     * @param throwOnFailure {@code allocate} rather than {@code tryAllocate}
+     * @param zeroed         {@code allocateZeroed} (which always throws on failure)
+     * @return the segment, or {@code null} from {@code tryAllocate}
+     */
+    protected final MemorySegment allocateFromBacking(Layout layout, boolean throwOnFailure, boolean zeroed) {
+        return zeroed ? backing.allocateZeroed(layout)
+                : throwOnFailure ? backing.allocate(layout) : backing.tryAllocate(layout);
+    }
+
     @Override
     public MemorySegment allocate(Layout layout) {
         requireOpen();

@@ -94,8 +94,7 @@ public final class BudgetAllocator extends ForwardingAllocator {
         }
         final MemorySegment segment;
         try {
-            segment = zeroed ? backing.allocateZeroed(layout)
-                    : throwOnFailure ? backing.allocate(layout) : backing.tryAllocate(layout);
+            segment = allocateFromBacking(layout, throwOnFailure, zeroed);
         } catch (RuntimeException e) {
             budget.release(size);
             if (e instanceof AllocationException) {

@@ -164,8 +164,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     private MemorySegment allocateLarge(Layout layout, boolean throwOnFailure, boolean zeroed) {
         final MemorySegment segment;
         try {
-            segment = zeroed ? backing.allocateZeroed(layout)
-                    : throwOnFailure ? backing.allocate(layout) : backing.tryAllocate(layout);
+            segment = allocateFromBacking(layout, throwOnFailure, zeroed);
         } catch (AllocationException e) {
             failures.increment();
             throw e;
