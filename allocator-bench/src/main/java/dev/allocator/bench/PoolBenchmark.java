@@ -34,7 +34,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *       {@code release(int[], ...)}, reported per block;</li>
  *   <li>{@code malloc}: {@code malloc} and {@code free} through FFM downcall handles ({@link Malloc}).</li>
  * </ul>
- * The pool runs with double-free checking on and off ({@code checkDoubleFree}), which measures what the check
+ * {@code sharedPoolAllocator} is the first on one pool that all benchmark threads share, with thread caches of
+ * {@code cache} blocks (0 = off). The other pools are per thread with the default cache. The pool runs with
+ * double-free checking on and off ({@code checkDoubleFree}), which measures what the check
  * costs. Every block gets one {@code long} written, so nothing hands out memory it never touches.
  *
  * {@snippet lang = "shell" :
@@ -87,6 +89,37 @@ public class PoolBenchmark {
         }
     }
 
+    /**
+     * One pool of 64-byte blocks shared by every benchmark thread, with thread caches of {@code cache} blocks per slot
+     * (0 = off): run with {@code -t 1} and {@code -t 2} to see what the caches save when threads share the pool.
+     */
+    @State(Scope.Benchmark)
+    public static class SharedPoolState {
+
+        /** Blocks per thread-cache slot; 0 turns caching off. */
+        @Param({"0", "8", "32", "128"})
+        public int cache;
+
+        FixedBlockPool pool;
+        final Layout layout = Layout.of(64, 64);
+
+        /** Builds the pool. */
+        @Setup(Level.Trial)
+        public void open() {
+            pool = FixedBlockPool.builder().blockSize(64).capacity(4096).cache(cache)
+                    .backing(Allocators.system(), false).build();
+        }
+
+        /** Closes the pool, checking nothing leaked. */
+        @TearDown(Level.Trial)
+        public void close() {
+            if (pool.poolStats().inUse() != 0) {
+                throw new IllegalStateException("benchmark leaked blocks: " + pool);
+            }
+            pool.close();
+        }
+    }
+
     /** The block size for the malloc peer. */
     @State(Scope.Thread)
     public static class MallocState {
@@ -102,6 +135,15 @@ public class PoolBenchmark {
         final MemorySegment segment = state.pool.allocate(state.layout);
         segment.set(JAVA_LONG, 0, 1L);
         state.pool.deallocate(segment, state.layout);
+    }
+
+    /** Allocate and free 64 B through the {@code Allocator} interface of a pool all benchmark threads share. */
+    @Benchmark
+    public void sharedPoolAllocator(SharedPoolState state) {
+        final FixedBlockPool pool = state.pool;
+        final MemorySegment segment = pool.allocate(state.layout);
+        segment.set(JAVA_LONG, 0, 1L);
+        pool.deallocate(segment, state.layout);
     }
 
     /** Acquire and release by index. */

@@ -54,6 +54,10 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
  *       whose block has since been handed out again, and a free racing with the very take that hands the same block
  *       out (which a correct program cannot issue, since it does not hold the block yet) may be reported as a double
  *       free.</li>
+ *   <li><b>Thread caches.</b> Unless built with {@code cache(0)}, freed blocks may wait in small caches shared by
+ *       all threads (see {@link PoolBuilder#cache}); they still count as free, are handed out before the pool
+ *       reports exhaustion, and {@link #trim()} or {@link #close()} gives them back to the shared list. Which free
+ *       block a take returns is unspecified.</li>
  *   <li><b>Wipe.</b> See {@link Wipe}; {@link #deallocateAndWipe} zeroes one block whatever the policy.</li>
  *   <li><b>Close.</b> {@link #close()} invalidates every segment the pool handed out (touching one then throws
  *       {@link IllegalStateException}), zeroes the slab when the policy says so, gives the slab back to the backing
@@ -289,6 +293,24 @@ public final class FixedBlockPool implements Allocator {
     /** @return the wipe policy */
     public Wipe wipe() {
         return core.wipe;
+    }
+
+    /**
+     * Gives every block held in the thread caches back to the shared free-list, waiting for a cache another thread is
+     * using for the length of its call. The pool calls this on close; call it to make cached blocks available to
+     * {@link #allocate(MemorySegment[], int, int) bulk} callers, or before inspecting the pool. Blocks freed
+     * meanwhile may be cached again.
+     *
+     * @return how many blocks went back; 0 when caching is off ({@link PoolBuilder#cache})
+     * @throws IllegalStateException when the pool is closed
+     */
+    public int trim() {
+        return core.trim();
+    }
+
+    /** @return blocks per thread-cache slot; 0 when caching is off */
+    public int cache() {
+        return core.caches != null ? core.caches.size() : 0;
     }
 
     /** @return whether double frees are detected */

@@ -31,11 +31,19 @@ public final class PoolBuilder {
     /** The largest default alignment: a cache line. */
     public static final long MAX_NATURAL_ALIGNMENT = 64;
 
+    /** The default {@link #cache} size: blocks per thread-cache slot (chosen from PoolBenchmark, see the README). */
+    public static final int DEFAULT_CACHE = 32;
+
+    /** The largest {@link #cache} size. */
+    public static final int MAX_CACHE = 4096;
+
     private long blockSize = -1;
     private long alignment = -1;
     private int capacity = -1;
     private Wipe wipe = Wipe.NONE;
     private boolean checkDoubleFree = true;
+    private int cache = DEFAULT_CACHE;
+    private int cacheSlots = 0;
     private Allocator backing;
     private boolean ownsBacking;
 
@@ -137,6 +145,30 @@ public final class PoolBuilder {
     }
 
     /**
+     * Blocks per thread-cache slot; default {@link #DEFAULT_CACHE}, 0 turns caching off. With caching on, a thread
+     * takes and gives back blocks through one of a fixed set of small caches (about twice as many as processors,
+     * borrowed for the length of one call, so virtual and short-lived threads are fine) and touches the shared
+     * free-list once per {@code cache / 2} blocks. Cached blocks count as free, are taken from other caches before
+     * the pool reports exhaustion, and go back to the shared list on {@link FixedBlockPool#trim()} and close. Up to
+     * {@code cache} blocks per slot may sit idle in the caches, and blocks are no longer handed out in LIFO order
+     * across threads.
+     *
+     * @param cache blocks per slot, 0 to {@link #MAX_CACHE}
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public PoolBuilder cache(int cache) {
+        this.cache = (int) Checks.requireInRange(cache, 0, MAX_CACHE, "cache");
+        return this;
+    }
+
+    /** For tests: the number of cache slots, a power of two; 0 = the default (about twice the processors). */
+    PoolBuilder cacheSlots(int slots) {
+        this.cacheSlots = slots;
+        return this;
+    }
+
+    /**
      * The allocator the slab comes from; default {@link Allocators#system()}.
      *
      * @param backing the allocator
@@ -166,6 +198,6 @@ public final class PoolBuilder {
         final long align = alignment > 0 ? alignment : naturalAlignment(blockSize);
         final Allocator from = backing != null ? backing : Allocators.system();
         return new FixedBlockPool(new PoolCore(Slab.carve(from, ownsBacking, blockSize, align, capacity), wipe,
-                checkDoubleFree));
+                checkDoubleFree, cache, cacheSlots));
     }
 }

@@ -3,6 +3,7 @@ package dev.allocator.pool;
 import dev.allocator.api.AllocationException;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
+import dev.allocator.pool.internal.BlockCaches;
 import dev.allocator.pool.internal.BlockStates;
 import dev.allocator.pool.internal.HighWaterMark;
 import dev.allocator.pool.internal.TaggedFreeList;
@@ -40,6 +41,13 @@ final class PoolCore {
      * ever taken (HighWaterMark says why that is exact). Exhaustions and other failures are rare: LongAdders. An
      * earlier version counted in per-thread cells behind a ThreadLocal: two lookups cost about 8 ns per pair.
      *
+     * Thread caches (cache > 0): take and give go through BlockCaches instead of the list (its notes give the slot
+     * protocol, the happens-before edges and the linearization points, including that of an exhaustion). The
+     * double-free check is unchanged: states.tryMarkFree runs before the block goes into a slot or the list, and a
+     * cached block's state is FREE, so a second free is caught wherever the block sits. Blocks in slots count as
+     * free in stats (their state is FREE). takeMany trims the caches when the list runs short; close() trims them so
+     * that the list holds every free block.
+     *
      * Close: CAS `closed`, then Slab.release. An operation racing with close may still pop or push: the list lives in
      * the slab's scoped segment, so it throws IllegalStateException once the arena is closed, or its caller gets a
      * segment that is already dead.
@@ -59,6 +67,8 @@ final class PoolCore {
     final Slab slab;
     final MemorySegment[] blocks;
     final TaggedFreeList freeList;
+    /** Null when caching is off. */
+    final BlockCaches caches;
     final BlockStates states;
     final boolean checkDoubleFree;
     final long blockSize;
@@ -70,7 +80,7 @@ final class PoolCore {
     private final LongAdder otherFailures = new LongAdder();
     private volatile boolean closed;
 
-    PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree) {
+    PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree, int cache, int cacheSlots) {
         this.slab = slab;
         this.blocks = slab.blocks;
         this.blockSize = slab.blockSize;
@@ -84,6 +94,8 @@ final class PoolCore {
         this.checkDoubleFree = checkDoubleFree;
         this.freeList = new TaggedFreeList(slab.memory, slab.stride, slab.capacity);
         freeList.linkAll();
+        this.caches = cache > 0 ? new BlockCaches(freeList, cache,
+                cacheSlots > 0 ? cacheSlots : BlockCaches.defaultSlots()) : null;
     }
 
     void requireOpen() {
@@ -148,7 +160,8 @@ final class PoolCore {
 
     /** Pops a block and does the taking thread's bookkeeping, but no counting; END when empty. */
     int take() {
-        final int index = freeList.pop();
+        final BlockCaches caches = this.caches;
+        final int index = caches != null ? caches.take() : freeList.pop();
         if (index != END) {
             took(index);
         }
@@ -200,7 +213,12 @@ final class PoolCore {
         if (zero) {
             blocks[index].fill((byte) 0);
         }
-        freeList.push(index);
+        final BlockCaches caches = this.caches;
+        if (caches != null) {
+            caches.give(index);
+        } else {
+            freeList.push(index);
+        }
     }
 
     int indexOf(MemorySegment segment) {
@@ -238,6 +256,17 @@ final class PoolCore {
         if (count == 0) {
             return 0;
         }
+        int taken = takeChain(indices, segments, offset, count);
+        if (taken < count && caches != null && caches.trim() > 0) {
+            taken += takeChain(indices, segments, offset + taken, count - taken);
+        }
+        if (taken < count) {
+            exhaustions.increment();
+        }
+        return taken;
+    }
+
+    private int takeChain(int[] indices, MemorySegment[] segments, int offset, int count) {
         final long chain = freeList.popChain(count);
         final int taken = TaggedFreeList.chainLength(chain);
         int index = TaggedFreeList.chainFirst(chain);
@@ -252,10 +281,13 @@ final class PoolCore {
             }
             index = next;
         }
-        if (taken < count) {
-            exhaustions.increment();
-        }
         return taken;
+    }
+
+    /** Gives every cached block back to the shared list; 0 when caching is off. */
+    int trim() {
+        requireOpen();
+        return caches != null ? caches.trim() : 0;
     }
 
     /**
@@ -332,6 +364,9 @@ final class PoolCore {
     void close() {
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;
+        }
+        if (caches != null) {
+            caches.trim();
         }
         try {
             slab.release(wipe.onClose());

@@ -21,8 +21,10 @@ import java.util.Map;
  *
  * <p>Options: {@code blockSize} (required; a size such as {@code 64} or {@code 2KiB}), {@code capacity} (required;
  * 1 to 2^30), {@code alignment} (default {@code natural}: the block size's largest power-of-two divisor up to 64),
- * {@code wipe} ({@code none} | {@code free} | {@code close} | {@code always}; default {@code none}) and
- * {@code checkDoubleFree} ({@code true} | {@code false}; default {@code true}).
+ * {@code wipe} ({@code none} | {@code free} | {@code close} | {@code always}; default {@code none}),
+ * {@code checkDoubleFree} ({@code true} | {@code false}; default {@code true}) and {@code cache} (blocks per
+ * thread-cache slot, 0 to {@value PoolBuilder#MAX_CACHE}; 0 turns caching off; default
+ * {@value PoolBuilder#DEFAULT_CACHE}; see {@link PoolBuilder#cache}).
  */
 public final class PoolProvider implements AllocatorProvider {
 
@@ -34,7 +36,9 @@ public final class PoolProvider implements AllocatorProvider {
                             + "at most 64"),
             ProviderOption.optional("wipe", "none", "none | free | close | always: zero blocks when freed, "
                     + "the slab on close, or both"),
-            ProviderOption.optional("checkDoubleFree", "true", "true | false: detect blocks freed twice"));
+            ProviderOption.optional("checkDoubleFree", "true", "true | false: detect blocks freed twice"),
+            ProviderOption.optional("cache", String.valueOf(PoolBuilder.DEFAULT_CACHE),
+                    "blocks per thread-cache slot, 0 to " + PoolBuilder.MAX_CACHE + "; 0 turns caching off"));
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public PoolProvider() {
@@ -73,9 +77,13 @@ public final class PoolProvider implements AllocatorProvider {
         if (capacity < 1 || capacity > dev.allocator.pool.internal.FreeListDescriptor.MAX_CAPACITY) {
             throw options.bad("capacity", "between 1 and 2^30", options.string("capacity"));
         }
+        final int cache = options.intValue("cache");
+        if (cache < 0 || cache > PoolBuilder.MAX_CACHE) {
+            throw options.bad("cache", "between 0 and " + PoolBuilder.MAX_CACHE, options.string("cache"));
+        }
         final PoolBuilder builder = FixedBlockPool.builder().blockSize(blockSize).capacity(capacity)
                 .wipe(options.choice("wipe", Wipe.class))
-                .checkDoubleFree(options.bool("checkDoubleFree"))
+                .checkDoubleFree(options.bool("checkDoubleFree")).cache(cache)
                 .backing(backing, true);
         final String alignment = options.string("alignment");
         if (!alignment.equals("natural")) {

@@ -150,7 +150,9 @@ class FixedBlockPoolTest {
 
     @Test
     void shouldCountAllocationsHighWaterAndExhaustions() {
-        FixedBlockPool pool = pool(64, 64, 4);
+        FixedBlockPool pool = FixedBlockPool.builder().blockSize(64).alignment(64).capacity(4).cache(0) // exact mark
+                .backing(backing, false).build();
+        pools.add(pool);
         MemorySegment[] held = new MemorySegment[3];
         for (int i = 0; i < 3; i++) {
             held[i] = pool.allocate(Layout.of(64));

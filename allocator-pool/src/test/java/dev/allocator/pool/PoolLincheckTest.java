@@ -17,6 +17,9 @@ import java.util.List;
  * Covers the Allocator path (allocate/deallocate), the index path and the bulk forms; each thread frees the blocks it
  * holds, last taken first.
  *
+ * <p>Caching off: the model is LIFO, which names the exact block each take returns. {@link CachedPoolLincheckTest}
+ * checks the same operations with caching on against a model that counts blocks.
+ *
  * <p>CI sizes: {@code pool.lincheck.iterations} x {@code pool.lincheck.invocations}, set in the pom (raised by
  * {@code -Pstress}).
  */
@@ -25,7 +28,7 @@ public class PoolLincheckTest {
 
     private static final Layout BLOCK = Layout.of(16, 8);
 
-    private final FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(IndexPoolModel.CAPACITY)
+    private final FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(IndexPoolModel.CAPACITY).cache(0)
             .backing(AutoBacking.INSTANCE, false).build();
     private final BlockIndexes blocks = pool.indexes();
     private final IndexPoolModel.Held held = new IndexPoolModel.Held();

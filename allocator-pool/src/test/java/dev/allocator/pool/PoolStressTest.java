@@ -1,7 +1,8 @@
 package dev.allocator.pool;
 
 import dev.allocator.api.Layout;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,8 +36,9 @@ class PoolStressTest {
     /** Not a performance bound: only turns a hang into a failure (the CI run takes seconds). */
     private static final long WATCHDOG_MINUTES = 10;
 
-    @Test
-    void shouldNeverHandOutABlockTwiceUnderContention() throws Exception {
+    @ParameterizedTest(name = "cache={0}")
+    @ValueSource(ints = {0, 4, PoolBuilder.DEFAULT_CACHE})
+    void shouldNeverHandOutABlockTwiceUnderContention(int cache) throws Exception {
         final int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         final long operations = Long.getLong("pool.stress.operations", 10_000_000) / threads;
         final BlockingQueue<long[]> handOff = new ArrayBlockingQueue<>(CAPACITY);
@@ -46,7 +48,7 @@ class PoolStressTest {
             thread.setDaemon(true); // a broken pool may livelock: the watchdog below fails the test instead
             return thread;
         });
-        try (FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(CAPACITY)
+        try (FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(CAPACITY).cache(cache)
                 .backing(new RecordingAllocator(), true).build()) {
             CountDownLatch start = new CountDownLatch(1);
             Future<?>[] workers = new Future<?>[threads];
@@ -68,14 +70,19 @@ class PoolStressTest {
             assertEquals(stats.allocations(), stats.deallocations());
             assertTrue(stats.allocations() >= operations, stats.toString());
             assertEquals(0, stats.bytesInUse());
-            int[] free = Pools.freeList(pool);
-            assertEquals(CAPACITY, free.length, "the free-list holds every block");
+            int[] listed = Pools.freeList(pool);
+            int[] cached = Pools.cached(pool);
+            int[] free = Arrays.copyOf(listed, listed.length + cached.length);
+            System.arraycopy(cached, 0, free, listed.length, cached.length);
+            assertEquals(CAPACITY, free.length, "the free-list and the caches hold every block");
             int[] sorted = free.clone();
             Arrays.sort(sorted);
             int[] all = new int[CAPACITY];
             Arrays.setAll(all, i -> i);
             assertArrayEquals(all, sorted, "each block exactly once");
-            System.out.println(threads + " threads, " + stats);
+            assertEquals(cached.length, pool.trim(), "trim gives back every cached block");
+            assertEquals(CAPACITY, Pools.freeList(pool).length, "after trim the free-list holds every block");
+            System.out.println(threads + " threads, cache " + cache + ", " + stats);
         } finally {
             executor.shutdownNow();
         }

@@ -17,6 +17,11 @@ final class Pools {
         return list(pool).snapshot();
     }
 
+    /** The blocks in the thread caches (the pool must be quiet); empty when caching is off. */
+    static int[] cached(FixedBlockPool pool) {
+        return pool.core().caches != null ? pool.core().caches.snapshot() : new int[0];
+    }
+
     static TaggedFreeList list(FixedBlockPool pool) {
         return pool.core().freeList;
     }
