@@ -45,8 +45,10 @@ final class PoolCore {
      * protocol, the happens-before edges and the linearization points, including that of an exhaustion). The
      * double-free check is unchanged: states.tryMarkFree runs before the block goes into a slot or the list, and a
      * cached block's state is FREE, so a second free is caught wherever the block sits. Blocks in slots count as
-     * free in stats (their state is FREE). takeMany trims the caches when the list runs short; close() trims them so
-     * that the list holds every free block.
+     * free in stats (their state is FREE). The high-water mark's exactness argument (HighWaterMark) needs a LIFO list
+     * with nothing beside it: with caches it is an upper bound (it may count blocks that sat in caches), still at
+     * least the true figure, since every block in use has an index no deeper than the deepest ever taken. takeMany
+     * trims the caches when the list runs short; close() trims them so that the list holds every free block.
      *
      * Close: CAS `closed`, then Slab.release. An operation racing with close may still pop or push: the list lives in
      * the slab's scoped segment, so it throws IllegalStateException once the arena is closed, or its caller gets a

@@ -19,7 +19,8 @@ import dev.allocator.api.AllocatorStats;
  * @param stride        the distance between blocks in the slab (the block size padded to the alignment, at least 8)
  * @param capacity      the number of blocks
  * @param inUse         blocks handed out and not given back
- * @param highWater     the most blocks in use at once since the pool was built
+ * @param highWater     the most blocks in use at once since the pool was built (with thread caches on, an upper
+ *                      bound that may count blocks that sat in caches)
  * @param allocations   blocks handed out since the pool was built
  * @param deallocations blocks given back since the pool was built
  * @param exhaustions   requests that found no free block (returned null or -1, threw, or timed out)
