@@ -135,7 +135,32 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
      * @throws WrongThreadException     when a confined arena is used from another thread
      */
     @Override
-    public abstract MemorySegment allocate(long byteSize, long byteAlignment);
+    public final MemorySegment allocate(long byteSize, long byteAlignment) {
+        Checks.requireNonNegative(byteSize, "byteSize");
+        Checks.requirePowerOfTwo(byteAlignment, "byteAlignment");
+        return bump(byteSize, byteAlignment, true);
+    }
+
+    @Override
+    public final MemorySegment allocate(Layout layout) {
+        return bump(layout.size(), layout.alignment(), true);
+    }
+
+    @Override
+    public final MemorySegment tryAllocate(Layout layout) {
+        return bump(layout.size(), layout.alignment(), false);
+    }
+
+    /**
+     * The flavour's bump: a segment of {@code size} bytes aligned to {@code alignment} in the current scope.
+     *
+     * @param size           bytes, {@code >= 0} (checked by the caller)
+     * @param alignment      a power of two (checked by the caller)
+     * @param throwOnFailure throw {@link dev.allocator.api.AllocationException} when a chunk is refused, else return
+     *                       {@code null}
+     * @return the segment, or {@code null} when refused and not throwing
+     */
+    abstract MemorySegment bump(long size, long alignment, boolean throwOnFailure);
 
     /**
      * The scope of the current level: every segment allocated from now until the next {@link #mark()},

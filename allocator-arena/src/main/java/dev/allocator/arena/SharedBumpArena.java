@@ -77,23 +77,7 @@ public final class SharedBumpArena extends BumpArena {
     }
 
     @Override
-    public MemorySegment allocate(Layout layout) {
-        return bump(layout.size(), layout.alignment(), true);
-    }
-
-    @Override
-    public MemorySegment tryAllocate(Layout layout) {
-        return bump(layout.size(), layout.alignment(), false);
-    }
-
-    @Override
-    public MemorySegment allocate(long byteSize, long byteAlignment) {
-        Checks.requireNonNegative(byteSize, "byteSize");
-        Checks.requirePowerOfTwo(byteAlignment, "byteAlignment");
-        return bump(byteSize, byteAlignment, true);
-    }
-
-    private MemorySegment bump(long size, long alignment, boolean throwOnFailure) {
+    MemorySegment bump(long size, long alignment, boolean throwOnFailure) {
         for (;;) {
             final SharedRegion region = this.region;
             final long top = region.top();
