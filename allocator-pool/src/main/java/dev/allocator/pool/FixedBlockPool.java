@@ -54,10 +54,12 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
  *       whose block has since been handed out again, and a free racing with the very take that hands the same block
  *       out (which a correct program cannot issue, since it does not hold the block yet) may be reported as a double
  *       free.</li>
- *   <li><b>Thread caches.</b> Unless built with {@code cache(0)}, freed blocks may wait in small caches shared by
- *       all threads (see {@link PoolBuilder#cache}); they still count as free, are handed out before the pool
- *       reports exhaustion, and {@link #trim()} or {@link #close()} gives them back to the shared list. Which free
- *       block a take returns is unspecified.</li>
+ *   <li><b>Thread caches.</b> Unless built with {@code cache(0)}, each platform thread keeps up to {@code cache}
+ *       free blocks of its own and takes and frees without atomic instructions (see {@link PoolBuilder#cache}).
+ *       Cached blocks count as free; blocks parked in a live thread that does not call the pool are not available to
+ *       other threads until it does, ends, or calls {@link #releaseThreadCache()}, so {@code tryAllocate} may then
+ *       return {@code null} and say how many are parked. On that path a double free is caught when the two frees are
+ *       ordered, not when they race on two threads. Which free block a take returns is unspecified.</li>
  *   <li><b>Wipe.</b> See {@link Wipe}; {@link #deallocateAndWipe} zeroes one block whatever the policy.</li>
  *   <li><b>Close.</b> {@link #close()} invalidates every segment the pool handed out (touching one then throws
  *       {@link IllegalStateException}), zeroes the slab when the policy says so, gives the slab back to the backing
@@ -296,10 +298,11 @@ public final class FixedBlockPool implements Allocator {
     }
 
     /**
-     * Gives every block held in the thread caches back to the shared free-list, waiting for a cache another thread is
-     * using for the length of its call. The pool calls this on close; call it to make cached blocks available to
-     * {@link #allocate(MemorySegment[], int, int) bulk} callers, or before inspecting the pool. Blocks freed
-     * meanwhile may be cached again.
+     * Gives the cached blocks that can be given back now to the shared free-list: the calling thread's own cache,
+     * the caches of threads that have ended, and the shared per-call caches (waiting for one another thread is using
+     * for the length of its call). Live threads' own caches are asked to give theirs back on their next call. Call it
+     * to make cached blocks available to {@link #allocate(MemorySegment[], int, int) bulk} callers, or before
+     * inspecting the pool. Blocks freed meanwhile may be cached again.
      *
      * @return how many blocks went back; 0 when caching is off ({@link PoolBuilder#cache})
      * @throws IllegalStateException when the pool is closed
@@ -308,7 +311,19 @@ public final class FixedBlockPool implements Allocator {
         return core.trim();
     }
 
-    /** @return blocks per thread-cache slot; 0 when caching is off */
+    /**
+     * The calling thread gives the free blocks in its own cache back to the shared free-list and lets the cache go:
+     * for a thread that is done with the pool for a while but stays alive (a pooled worker going idle). Its next call
+     * takes a cache again.
+     *
+     * @return how many blocks went back; 0 when the thread holds no cache or caching is off
+     * @throws IllegalStateException when the pool is closed
+     */
+    public int releaseThreadCache() {
+        return core.releaseThreadCache();
+    }
+
+    /** @return blocks per thread cache; 0 when caching is off */
     public int cache() {
         return core.caches != null ? core.caches.size() : 0;
     }

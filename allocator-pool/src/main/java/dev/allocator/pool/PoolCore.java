@@ -6,7 +6,9 @@ import dev.allocator.api.Layout;
 import dev.allocator.pool.internal.BlockCaches;
 import dev.allocator.pool.internal.BlockStates;
 import dev.allocator.pool.internal.HighWaterMark;
+import dev.allocator.pool.internal.Lane;
 import dev.allocator.pool.internal.TaggedFreeList;
+import dev.allocator.pool.internal.ThreadLanes;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -71,6 +73,8 @@ final class PoolCore {
     final TaggedFreeList freeList;
     /** Null when caching is off. */
     final BlockCaches caches;
+    /** Null when caching is off; the platform threads' own caches, in front of {@link #caches}. */
+    final ThreadLanes lanes;
     final BlockStates states;
     final boolean checkDoubleFree;
     final long blockSize;
@@ -82,7 +86,7 @@ final class PoolCore {
     private final LongAdder otherFailures = new LongAdder();
     private volatile boolean closed;
 
-    PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree, int cache, int cacheSlots) {
+    PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree, int cache, int cacheSlots, boolean lanes) {
         this.slab = slab;
         this.blocks = slab.blocks;
         this.blockSize = slab.blockSize;
@@ -98,10 +102,27 @@ final class PoolCore {
         freeList.linkAll();
         this.caches = cache > 0 ? new BlockCaches(freeList, cache,
                 cacheSlots > 0 ? cacheSlots : BlockCaches.defaultSlots()) : null;
+        final int laneCount = ThreadLanes.defaultCount();
+        final int laneSize = laneSize(cache, slab.capacity, laneCount);
+        this.lanes = lanes && laneSize > 0 ? new ThreadLanes(freeList, laneSize, laneCount) : null;
     }
 
+    /**
+     * Blocks per thread lane: {@code cache}, but no more than a quarter of the pool spread over all lanes, so parked
+     * blocks never hold more than a quarter of the pool; 0 (no lanes) when that leaves fewer than 2.
+     */
+    static int laneSize(int cache, int capacity, int lanes) {
+        final int size = Math.min(cache, capacity / (4 * lanes));
+        return size >= 2 ? size : 0;
+    }
+
+    /**
+     * Throws once the pool is closed. The read is plain: close() racing with a call is the caller's bug, and what
+     * that call can then touch is safe (the slab's segments throw once their scope is closed), so the hot path pays
+     * no ordering for it.
+     */
     void requireOpen() {
-        Checks.requireOpen(closed, this);
+        Checks.requireOpen((boolean) CLOSED.get(this), this);
     }
 
     boolean isClosed() {
@@ -162,19 +183,33 @@ final class PoolCore {
 
     /** Pops a block and does the taking thread's bookkeeping, but no counting; END when empty. */
     int take() {
-        final BlockCaches caches = this.caches;
-        final int index = caches != null ? caches.take() : freeList.pop();
-        if (index != END) {
-            took(index);
+        final ThreadLanes lanes = this.lanes;
+        final int index;
+        if (lanes != null) {
+            final Lane lane = lanes.mine();
+            index = lane != null ? lanes.take(lane) : END;
+            return index != END ? took(index) : takeShared(lanes);
         }
-        return index;
+        final BlockCaches caches = this.caches;
+        index = caches != null ? caches.take() : freeList.pop();
+        return index != END ? took(index) : END;
     }
 
-    private void took(int index) {
+    /** The lane was empty and so was the list, or the caller has no lane: the shared caches, then dead lanes. */
+    private int takeShared(ThreadLanes lanes) {
+        int index = caches.take();
+        if (index == END) {
+            index = lanes.takeSlow();
+        }
+        return index != END ? took(index) : END;
+    }
+
+    private int took(int index) {
         highWater.taken(index);
         if (wipeOnFree) {
             blocks[index].set(LINK_WORD, 0, 0);
         }
+        return index;
     }
 
     AllocationException fitFailure(Layout layout, String how) {
@@ -193,6 +228,20 @@ final class PoolCore {
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(layout, "layout");
         requireOpen();
+        final long offset = segment.address() - slab.base;
+        final MemorySegment[] blocks = this.blocks;
+        if (offset >= 0) {
+            final long block = slab.blockOf(offset);
+            // the segment this pool built for the block, handed out whole: it is ours, starts at the block and is
+            // blockSize long, so only the layout is left to check
+            if (block < blocks.length && blocks[(int) block] == segment) {
+                if (layout.size() != blockSize || layout.alignment() > alignment) {
+                    throw PoolErrors.wrongLayout((int) block, slab.address((int) block), segment, layout, this);
+                }
+                give((int) block, zero || wipeOnFree);
+                return;
+            }
+        }
         final int index = indexOf(segment);
         final long size = segment.byteSize();
         if (layout.size() != size || size > blockSize || layout.alignment() > alignment) {
@@ -207,6 +256,21 @@ final class PoolCore {
     }
 
     private void give(int index, boolean zero) {
+        final ThreadLanes lanes = this.lanes;
+        final Lane lane = lanes != null ? lanes.mine() : null;
+        if (lane != null) {
+            // the calling thread's own lane: an ordered double free is still caught, see checkDoubleFree's docs
+            if (!checkDoubleFree) {
+                states.markFree(index);
+            } else if (!states.tryMarkFreePlain(index)) {
+                throw PoolErrors.doubleFree(index, slab.address(index), this);
+            }
+            if (zero) {
+                blocks[index].fill((byte) 0);
+            }
+            lanes.give(lane, index);
+            return;
+        }
         if (!checkDoubleFree) {
             states.markFree(index);
         } else if (!states.tryMarkFree(index)) {
@@ -259,7 +323,7 @@ final class PoolCore {
             return 0;
         }
         int taken = takeChain(indices, segments, offset, count);
-        if (taken < count && caches != null && caches.trim() > 0) {
+        if (taken < count && caches != null && trimCaches() > 0) {
             taken += takeChain(indices, segments, offset + taken, count - taken);
         }
         if (taken < count) {
@@ -289,7 +353,22 @@ final class PoolCore {
     /** Gives every cached block back to the shared list; 0 when caching is off. */
     int trim() {
         requireOpen();
-        return caches != null ? caches.trim() : 0;
+        return caches != null ? trimCaches() : 0;
+    }
+
+    private int trimCaches() {
+        return caches.trim() + (lanes != null ? lanes.trim() : 0);
+    }
+
+    /** The calling thread gives its own cache back; see {@link FixedBlockPool#releaseThreadCache()}. */
+    int releaseThreadCache() {
+        requireOpen();
+        return lanes != null ? lanes.releaseMine() : 0;
+    }
+
+    /** Free blocks parked in the caches of other live threads (a hint, for messages). */
+    int parkedElsewhere() {
+        return lanes != null ? lanes.parkedElsewhere() : 0;
     }
 
     /**

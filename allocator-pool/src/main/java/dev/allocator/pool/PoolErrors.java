@@ -61,6 +61,12 @@ final class PoolErrors {
 
     static AllocationException exhausted(Layout layout, PoolCore pool, String how) {
         return new AllocationException(AllocationException.Reason.EXHAUSTED, layout, pool + " cannot allocate "
-                + layout + ": all " + pool.blocks.length + " blocks are in use" + how);
+                + layout + ": all " + pool.blocks.length + " blocks are in use" + parked(pool) + how);
+    }
+
+    private static String parked(PoolCore pool) {
+        final int parked = pool.parkedElsewhere();
+        return parked == 0 ? "" : " or parked in other live threads' caches (" + parked
+                + " free blocks; they come back on those threads' next pool call, or use cache=0)";
     }
 }

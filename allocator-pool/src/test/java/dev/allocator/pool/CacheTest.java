@@ -31,7 +31,7 @@ class CacheTest {
 
     private static FixedBlockPool pool(int capacity, int cache, int slots) {
         return FixedBlockPool.builder().block(BLOCK).capacity(capacity).cache(cache).cacheSlots(slots)
-                .backing(AutoBacking.INSTANCE, false).build();
+                .threadLanes(false).backing(AutoBacking.INSTANCE, false).build();
     }
 
     /** Free-list plus caches hold each block exactly once (the pool must be quiet). */

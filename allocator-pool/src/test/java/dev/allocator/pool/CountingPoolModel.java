@@ -67,9 +67,19 @@ public class CountingPoolModel {
      * reported as {@link #TWICE}.
      */
     static final class Holders {
-        private final AtomicIntegerArray owner = new AtomicIntegerArray(CAPACITY);
-        private final int[][] blocks = new int[THREADS][CAPACITY];
+        private final AtomicIntegerArray owner;
+        private final int[][] blocks;
         private final int[] counts = new int[THREADS];
+
+        Holders() {
+            this(CAPACITY);
+        }
+
+        /** Holders for a pool of {@code capacity} blocks. */
+        Holders(int capacity) {
+            this.owner = new AtomicIntegerArray(capacity);
+            this.blocks = new int[THREADS][capacity];
+        }
 
         int add(int thread, int index) {
             if (!owner.compareAndSet(index, 0, thread + 1)) {

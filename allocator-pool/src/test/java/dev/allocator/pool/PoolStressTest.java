@@ -159,6 +159,7 @@ class PoolStressTest {
             while (count > 0) {
                 giveBack(0);
             }
+            pool.releaseThreadCache(); // a pooled worker going idle: its own cache goes back to the list
         }
 
         private void take(int dice) {

@@ -19,7 +19,15 @@ final class Pools {
 
     /** The blocks in the thread caches (the pool must be quiet); empty when caching is off. */
     static int[] cached(FixedBlockPool pool) {
-        return pool.core().caches != null ? pool.core().caches.snapshot() : new int[0];
+        final PoolCore core = pool.core();
+        if (core.caches == null) {
+            return new int[0];
+        }
+        final int[] slots = core.caches.snapshot();
+        final int[] lanes = core.lanes != null ? core.lanes.snapshot() : new int[0];
+        final int[] all = java.util.Arrays.copyOf(slots, slots.length + lanes.length);
+        System.arraycopy(lanes, 0, all, slots.length, lanes.length);
+        return all;
     }
 
     static TaggedFreeList list(FixedBlockPool pool) {

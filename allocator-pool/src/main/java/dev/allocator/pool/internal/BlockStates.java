@@ -78,9 +78,9 @@ public final class BlockStates {
      */
     public void taken(int index, long requested) {
         final int at = at(index);
-        COUNT.setOpaque(takes, at, (long) COUNT.getOpaque(takes, at) + 1);
-        COUNT.setOpaque(bytes, at, requested);
-        STATE.setRelease(states, at, ALLOCATED);
+        takes[at]++;
+        bytes[at] = requested;
+        states[at] = ALLOCATED;
     }
 
     /**
@@ -95,12 +95,31 @@ public final class BlockStates {
     }
 
     /**
+     * Like {@link #tryMarkFree} but without an atomic read-modify-write, for a free from the thread-private fast path:
+     * a plain read of the state, then a plain store. A double free is caught whenever the two frees are ordered
+     * by happens-before (the usual bug: the same thread frees twice, or frees a block it handed to another thread that
+     * freed it already); two frees of one block racing on two threads may both succeed.
+     *
+     * @param index the block
+     * @return {@code true} when the block was allocated and is now free; {@code false} when it was free
+     */
+    public boolean tryMarkFreePlain(int index) {
+        final byte[] states = this.states;
+        final int at = at(index);
+        if (states[at] != ALLOCATED) {
+            return false;
+        }
+        states[at] = FREE;
+        return true;
+    }
+
+    /**
      * Records that block {@code index} is being freed, without checking (double-free checking off).
      *
      * @param index the block
      */
     public void markFree(int index) {
-        STATE.setRelease(states, at(index), FREE);
+        states[at(index)] = FREE;
     }
 
     /**

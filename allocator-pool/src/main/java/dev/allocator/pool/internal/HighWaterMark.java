@@ -65,7 +65,7 @@ public final class HighWaterMark extends HighWaterMarkPad1 {
      * @param index the block
      */
     public void taken(int index) {
-        if (index >= (int) MARK.getOpaque(this)) {
+        if (index >= (int) MARK.get(this)) { // a plain read: a stale value only sends us to raise()
             raise(index + 1);
         }
     }

@@ -1,0 +1,277 @@
+package dev.allocator.pool.internal;
+
+import static dev.allocator.pool.internal.FreeListDescriptor.END;
+
+/**
+ * Per-thread caches of free block indices ("lanes") in front of a {@link TaggedFreeList}: a platform thread that
+ * owns its lane takes and gives back blocks with plain loads and stores, touching the list's shared head once per
+ * batch of {@code size / 2} blocks. Virtual threads, and a platform thread whose lane another live thread holds,
+ * get {@code null} from {@link #mine()} and use the pool's other paths.
+ *
+ * <p>Thread-safety: every method may be called by any thread. {@link #take}, {@link #give} and {@link #flushAll}
+ * must be given only a lane that {@link #mine()} returned to the calling thread. Nothing blocks.
+ *
+ * <p>What a user sees, and the pool documents: up to {@code size} free blocks per live platform thread may be parked
+ * in that thread's lane. They count as free; they go back to the list when the thread ends (the next thread to want
+ * the lane, or a thread that runs short, adopts them), when the owner next calls the pool after a thread ran short
+ * ({@link #takeSlow}), when the owner calls {@link #releaseMine}, or when any thread calls {@link #trim} after the
+ * owner ended. A block parked in a live thread that never calls the pool again stays there until close.
+ */
+public final class ThreadLanes {
+
+    /*
+     * Maintainers' notes.
+     *
+     * A lane is found by the calling thread's id: lanes[threadId & mask]. Thread ids are handed out in sequence, so the
+     * threads of one pool (or one benchmark) land in different lanes until there are more of them than lanes. The
+     * fast path is one array load and one plain compare of the owner with Thread.currentThread().
+     *
+     * Ownership. A lane's owner field holds null, a thread T, or Revoked(T); it moves only in these ways:
+     *   null -> T            T binds a free lane (its home lane), by CAS.
+     *   T -> Revoked(T)      another thread, short of blocks, asks T to give its blocks back, by CAS.
+     *   Revoked(T) -> T      T notices on its next call (its fast-path check fails), by CAS, then empties the lane.
+     *   D or Revoked(D) -> T T adopts the lane of a dead thread D, after D.isAlive() returned false, by CAS.
+     *   T -> null            T unbinds its own lane (releaseMine, release store), or T adopted a foreign lane only
+     *                        to empty it.
+     * Only T touches count and items while the owner names T (as T or Revoked(T)) and T is alive; a revoker changes
+     * the owner word only. T's fast path is therefore one plain load of owner compared with Thread.currentThread():
+     * if it sees T, the lane is T's (no other thread can have changed T into something that lets it in), and if the
+     * JIT hoists that load out of a caller's loop the only effect is that T notices a revocation later. Other threads
+     * read the count plain, as a racy hint (for messages and revocation); an int read never tears.
+     *
+     * Happens-before. A dead owner's writes to count and items happen-before the adopter's reads: JLS 17.4.4, the
+     * final action of a thread synchronizes-with another thread's detection (isAlive() == false) of its end. An owner
+     * that unbinds does so with a release store; the next binder's CAS reads it with acquire semantics.
+     *
+     * Revocation. A thread that finds the list empty replaces the owner T of every live lane that holds blocks with
+     * Revoked(T). T's next call fails the fast-path check, takes the lane back and pushes all its blocks to the list
+     * with one CAS. A revocation waits only on an owner that never calls again; that is the documented cost.
+     *
+     * Linearization points: a lane-local take or give is linearized at the owner's count store (no other thread
+     * takes from the lane); refills and flushes at the list CAS, as in TaggedFreeList.
+     */
+
+    private final TaggedFreeList list;
+    private final Lane[] lanes;
+    private final int mask;
+    private final int size;
+    private final int refill;
+    private final int flush;
+
+    /**
+     * Creates {@code count} lanes of {@code size} blocks each over {@code list}.
+     *
+     * @throws IllegalArgumentException if {@code size < 1} or {@code count} is not a positive power of 2
+     */
+    public ThreadLanes(TaggedFreeList list, int size, int count) {
+        if (size < 1 || count < 1 || Integer.bitCount(count) != 1) {
+            throw new IllegalArgumentException("lanes need size >= 1 and a power-of-2 lane count: size=" + size
+                    + ", count=" + count);
+        }
+        this.list = list;
+        this.size = size;
+        this.refill = Math.max(1, size / 2);
+        this.flush = Math.max(1, size / 2);
+        this.lanes = new Lane[count];
+        for (int i = 0; i < count; i++) {
+            lanes[i] = new Lane(size);
+        }
+        this.mask = count - 1;
+    }
+
+    /** The default lane count: four per processor, at least 8, a power of 2. */
+    public static int defaultCount() {
+        final int wanted = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        return Integer.highestOneBit(wanted - 1) << 1;
+    }
+
+    /** @return the number of lanes */
+    public int count() {
+        return lanes.length;
+    }
+
+    /**
+     * The calling thread's lane, bound to it on first use; {@code null} for a virtual thread or when another live
+     * thread holds the lane. Honours a pending revocation before it returns.
+     */
+    public Lane mine() {
+        final Thread thread = Thread.currentThread();
+        final Lane lane = lanes[(int) thread.threadId() & mask];
+        return lane.ownerPlain() == thread ? lane : bind(thread, lane);
+    }
+
+    private Lane bind(Thread thread, Lane lane) {
+        if (thread.isVirtual()) {
+            return null;
+        }
+        final Object owner = lane.ownerVolatile();
+        if (owner == null) {
+            return lane.casOwner(null, thread) ? lane : null;
+        }
+        final Thread holder = Lane.holder(owner);
+        if (holder == thread) { // revoked: give everything back, keep the lane
+            if (!lane.casOwner(owner, thread)) {
+                return null; // cannot happen: only the holder replaces a Revoked naming a live thread
+            }
+            flushAll(lane);
+            return lane;
+        }
+        return !holder.isAlive() && lane.casOwner(owner, thread) ? lane : null;
+    }
+
+    /** Pops a block from the caller's own lane, refilling it from the list; END when both are empty. */
+    public int take(Lane lane) {
+        final int count = lane.countPlain();
+        if (count > 0) {
+            lane.countPlain(count - 1);
+            return lane.items[Lane.PAD + count - 1];
+        }
+        final long chain = list.popChain(refill);
+        final int taken = TaggedFreeList.chainLength(chain);
+        if (taken == 0) {
+            return END;
+        }
+        final int first = TaggedFreeList.chainFirst(chain);
+        final int[] items = lane.items;
+        int current = first;
+        for (int i = 1; i < taken; i++) {
+            current = list.next(current);
+            items[Lane.PAD + i - 1] = current;
+        }
+        lane.countPlain(taken - 1);
+        return first;
+    }
+
+    /** Pushes a block on the caller's own lane; when it is full, first gives its oldest half to the list. */
+    public void give(Lane lane, int index) {
+        int count = lane.countPlain();
+        if (count == size) {
+            count = flushOldest(lane, count, flush);
+        }
+        lane.items[Lane.PAD + count] = index;
+        lane.countPlain(count + 1);
+    }
+
+    /** Pushes the oldest {@code n} blocks of an owned lane to the list with one CAS; returns the new count. */
+    private int flushOldest(Lane lane, int count, int n) {
+        final int[] items = lane.items;
+        final int base = Lane.PAD;
+        for (int i = base; i < base + n - 1; i++) {
+            list.link(items[i], items[i + 1]);
+        }
+        list.pushChain(items[base], items[base + n - 1]);
+        System.arraycopy(items, base + n, items, base, count - n);
+        lane.countPlain(count - n);
+        return count - n;
+    }
+
+    /** Gives every block of an owned lane to the list; returns how many. */
+    public int flushAll(Lane lane) {
+        final int count = lane.countPlain();
+        if (count > 0) {
+            flushOldest(lane, count, count);
+        }
+        return count;
+    }
+
+    /**
+     * The calling thread gives its lane's blocks back and unbinds it; returns how many blocks went back (0 when it
+     * holds no lane).
+     */
+    public int releaseMine() {
+        final Thread thread = Thread.currentThread();
+        final Lane lane = lanes[(int) thread.threadId() & mask];
+        final Object owner = lane.ownerVolatile();
+        if (Lane.holder(owner) != thread) {
+            return 0;
+        }
+        final int moved = flushAll(lane);
+        lane.unbindRelease();
+        return moved;
+    }
+
+    /**
+     * For a thread that ran short: empties the lanes of dead threads into the list (returning one of their blocks,
+     * or END), and when there were none asks every live owner holding blocks to give them back on its next call.
+     */
+    public int takeSlow() {
+        final Thread me = Thread.currentThread();
+        int found = END;
+        for (final Lane lane : lanes) {
+            final Object owner = lane.ownerVolatile();
+            final Thread holder = Lane.holder(owner);
+            if (holder == null || holder == me) {
+                continue;
+            }
+            if (!holder.isAlive()) {
+                if (lane.casOwner(owner, me)) {
+                    if (found == END && lane.countPlain() > 0) {
+                        found = take(lane);
+                    }
+                    flushAll(lane);
+                    lane.unbindRelease();
+                }
+            } else if (found == END && owner == holder && lane.countPlain() > 0) {
+                lane.casOwner(owner, new Lane.Revoked(holder));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Gives back what can be given back now: the caller's own lane and the lanes of dead threads; live owners are
+     * asked to give theirs back on their next call. Returns the number of blocks moved to the list.
+     */
+    public int trim() {
+        final Thread me = Thread.currentThread();
+        int moved = 0;
+        for (final Lane lane : lanes) {
+            final Object owner = lane.ownerVolatile();
+            final Thread holder = Lane.holder(owner);
+            if (holder == me) {
+                if (owner == me || lane.casOwner(owner, me)) {
+                    moved += flushAll(lane);
+                }
+            } else if (holder != null) {
+                if (!holder.isAlive()) {
+                    if (lane.casOwner(owner, me)) {
+                        moved += flushAll(lane);
+                        lane.unbindRelease();
+                    }
+                } else if (owner == holder && lane.countPlain() > 0) {
+                    lane.casOwner(owner, new Lane.Revoked(holder));
+                }
+            }
+        }
+        return moved;
+    }
+
+    /** Free blocks parked in the lanes of live threads other than the caller: a hint, for messages. */
+    public int parkedElsewhere() {
+        final Thread me = Thread.currentThread();
+        int parked = 0;
+        for (final Lane lane : lanes) {
+            final Thread holder = Lane.holder(lane.ownerVolatile());
+            if (holder != null && holder != me && holder.isAlive()) {
+                parked += lane.countPlain();
+            }
+        }
+        return parked;
+    }
+
+    /** The blocks in all lanes, for tests; exact only while no thread uses the pool. */
+    public int[] snapshot() {
+        int total = 0;
+        for (final Lane lane : lanes) {
+            total += lane.countPlain();
+        }
+        final int[] out = new int[total];
+        int n = 0;
+        for (final Lane lane : lanes) {
+            final int count = Math.min(lane.countPlain(), total - n);
+            System.arraycopy(lane.items, Lane.PAD, out, n, count);
+            n += count;
+        }
+        return out;
+    }
+}
