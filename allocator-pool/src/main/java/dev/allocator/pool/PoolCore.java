@@ -79,6 +79,10 @@ final class PoolCore {
     final boolean checkDoubleFree;
     final long blockSize;
     final long alignment;
+    /** The slab's address, stride and log2(stride) (-1 when not a power of 2), copied here for the free path. */
+    private final long base;
+    private final long stride;
+    private final int strideShift;
     final Wipe wipe;
     final boolean wipeOnFree;
     private final HighWaterMark highWater = new HighWaterMark();
@@ -90,6 +94,9 @@ final class PoolCore {
         this.slab = slab;
         this.blocks = slab.blocks;
         this.blockSize = slab.blockSize;
+        this.base = slab.base;
+        this.stride = slab.stride;
+        this.strideShift = Long.bitCount(stride) == 1 ? Long.numberOfTrailingZeros(stride) : -1;
         this.alignment = slab.alignment;
         this.wipe = wipe;
         this.wipeOnFree = wipe.onFree();
@@ -228,10 +235,10 @@ final class PoolCore {
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(layout, "layout");
         requireOpen();
-        final long offset = segment.address() - slab.base;
+        final long offset = segment.address() - base;
         final MemorySegment[] blocks = this.blocks;
         if (offset >= 0) {
-            final long block = slab.blockOf(offset);
+            final long block = strideShift >= 0 ? offset >>> strideShift : offset / stride;
             // the segment this pool built for the block, handed out whole: it is ours, starts at the block and is
             // blockSize long, so only the layout is left to check
             if (block < blocks.length && blocks[(int) block] == segment) {
@@ -391,7 +398,7 @@ final class PoolCore {
                 states.markFree(index);
             } else if (!states.tryMarkFree(index)) {
                 for (int j = offset; j < i; j++) {
-                    states.undoFree(entry(indices, segments, j));
+                    states.undoFree(entry(indices, segments, j), blockSize);
                 }
                 throw PoolErrors.doubleFree(index, slab.address(index), this);
             }

@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 
 /** Padding before a lane's hot fields; see the package documentation. */
 abstract class LanePad0 {
+    /** Fills the 4 bytes after a compressed object header, which the JVM would otherwise give to a subclass field. */
+    int gap;
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }
 

@@ -9,6 +9,8 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
 
 /** Padding before the head; see the package documentation. */
 abstract class TaggedFreeListPad0 {
+    /** Takes the 4 bytes after a compressed object header, which the JVM would otherwise give to a subclass field. */
+    int gap;
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }
 

@@ -22,9 +22,12 @@ public final class ThreadLanes {
     /*
      * Maintainers' notes.
      *
-     * A lane is found by the calling thread's id: lanes[threadId & mask]. Thread ids are handed out in sequence, so the
-     * threads of one pool (or one benchmark) land in different lanes until there are more of them than lanes. The
-     * fast path is one array load and one plain compare of the owner with Thread.currentThread().
+     * A lane is found by the calling thread's id: lanes[threadId & mask], its home lane. Thread ids are handed out in
+     * sequence, so the threads of one pool (or one benchmark) mostly land in different lanes. When the home lane is
+     * held by another live thread, the thread binds the next free one of its PROBES candidates (home, home + 1, ...);
+     * it never holds two, because it looks for a lane it holds among all candidates before it binds. The fast path is
+     * one array load and one plain compare of the home lane's owner with Thread.currentThread(); a thread living in a
+     * second-choice lane pays a short scan of volatile reads.
      *
      * Ownership. A lane's owner field holds null, a thread T, or Revoked(T); it moves only in these ways:
      *   null -> T            T binds a free lane (its home lane), by CAS.
@@ -50,6 +53,9 @@ public final class ThreadLanes {
      * Linearization points: a lane-local take or give is linearized at the owner's count store (no other thread
      * takes from the lane); refills and flushes at the list CAS, as in TaggedFreeList.
      */
+
+    /** How many lanes, from its home lane on, a thread may bind: a second and third choice when ids collide. */
+    static final int PROBES = 3;
 
     private final TaggedFreeList list;
     private final Lane[] lanes;
@@ -96,27 +102,43 @@ public final class ThreadLanes {
      */
     public Lane mine() {
         final Thread thread = Thread.currentThread();
-        final Lane lane = lanes[(int) thread.threadId() & mask];
-        return lane.ownerPlain() == thread ? lane : bind(thread, lane);
+        final int home = (int) thread.threadId();
+        final Lane lane = lanes[home & mask];
+        return lane.ownerPlain() == thread ? lane : find(thread, home);
     }
 
-    private Lane bind(Thread thread, Lane lane) {
+    /** The caller's lane among its {@link #PROBES} candidates, bound now if need be; null when it cannot have one. */
+    private Lane find(Thread thread, int home) {
         if (thread.isVirtual()) {
             return null;
         }
-        final Object owner = lane.ownerVolatile();
-        if (owner == null) {
-            return lane.casOwner(null, thread) ? lane : null;
-        }
-        final Thread holder = Lane.holder(owner);
-        if (holder == thread) { // revoked: give everything back, keep the lane
-            if (!lane.casOwner(owner, thread)) {
-                return null; // cannot happen: only the holder replaces a Revoked naming a live thread
+        final Lane[] lanes = this.lanes;
+        for (int probe = 0; probe < PROBES; probe++) { // a lane the caller holds, or was asked to give back
+            final Lane lane = lanes[(home + probe) & mask];
+            final Object owner = lane.ownerVolatile();
+            if (owner == thread) {
+                return lane;
             }
-            flushAll(lane);
-            return lane;
+            if (owner instanceof Lane.Revoked revoked && revoked.thread() == thread) {
+                if (!lane.casOwner(owner, thread)) {
+                    return null; // cannot happen: only the named thread replaces a Revoked naming a live thread
+                }
+                flushAll(lane);
+                return lane;
+            }
         }
-        return !holder.isAlive() && lane.casOwner(owner, thread) ? lane : null;
+        for (int probe = 0; probe < PROBES; probe++) { // none: bind a free lane, or adopt a dead thread's
+            final Lane lane = lanes[(home + probe) & mask];
+            final Object owner = lane.ownerVolatile();
+            if (owner == null) {
+                if (lane.casOwner(null, thread)) {
+                    return lane;
+                }
+            } else if (!Lane.holder(owner).isAlive() && lane.casOwner(owner, thread)) {
+                return lane;
+            }
+        }
+        return null;
     }
 
     /** Pops a block from the caller's own lane, refilling it from the list; END when both are empty. */
@@ -180,14 +202,16 @@ public final class ThreadLanes {
      */
     public int releaseMine() {
         final Thread thread = Thread.currentThread();
-        final Lane lane = lanes[(int) thread.threadId() & mask];
-        final Object owner = lane.ownerVolatile();
-        if (Lane.holder(owner) != thread) {
-            return 0;
+        final int home = (int) thread.threadId();
+        for (int probe = 0; probe < PROBES; probe++) {
+            final Lane lane = lanes[(home + probe) & mask];
+            if (Lane.holder(lane.ownerVolatile()) == thread) {
+                final int moved = flushAll(lane);
+                lane.unbindRelease();
+                return moved;
+            }
         }
-        final int moved = flushAll(lane);
-        lane.unbindRelease();
-        return moved;
+        return 0;
     }
 
     /**

@@ -9,5 +9,9 @@
  * fields within one class. Without it, two cores writing unrelated fields that share a 64-byte cache line take turns
  * owning that line ("false sharing"), which costs as much as real contention. Two lines rather than one on each side
  * because x86 cores prefetch cache lines in adjacent pairs. The padding classes are named {@code ...Pad0}/{@code ...Pad1}.
+ * Each {@code ...Pad0} starts with an {@code int gap}: with compressed class pointers an object header is 12 bytes, and
+ * the JVM's field layout (since JDK 15) puts a subclass's {@code int} or reference field into the 4 free bytes
+ * before the first {@code long} of a superclass, which would put the hot field right after the header, unpadded.
+ * {@code PaddingTest} checks the offsets with JOL.
  */
 package dev.allocator.pool.internal;
