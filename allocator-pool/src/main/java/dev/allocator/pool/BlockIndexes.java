@@ -45,6 +45,20 @@ public final class BlockIndexes {
     }
 
     /**
+     * Takes a free block for a request of {@code requested} bytes: like {@link #acquire()}, but the pool's
+     * bytes-in-use figure counts {@code requested} rather than the whole block. For routers (size classes) that hand
+     * out a slice of the block themselves.
+     *
+     * @param requested the bytes the caller will use, 0 to {@link FixedBlockPool#blockSize()}
+     * @return the block's index, or {@code -1} when no block is free
+     * @throws IllegalArgumentException when {@code requested} is negative or larger than a block
+     * @throws IllegalStateException    when the pool is closed
+     */
+    public int acquireFor(long requested) {
+        return core.acquireFor(requested);
+    }
+
+    /**
      * Takes a free block, waiting up to {@code timeout} for one as {@link FixedBlockPool#allocate(
      * dev.allocator.api.Layout, Duration)} does.
      *
@@ -83,6 +97,18 @@ public final class BlockIndexes {
      */
     public MemorySegment segment(int index) {
         return core.blocks[core.checkRange(index)];
+    }
+
+    /**
+     * The block that starts at {@code address}, by arithmetic alone: no scope check, no exception. For routers that
+     * already know the segment is this pool's ({@link FixedBlockPool#owns}) and want the index without handing the
+     * segment object to another call.
+     *
+     * @param address an address
+     * @return the block's index, or -1 when no block of this pool starts at {@code address}
+     */
+    public int blockAt(long address) {
+        return core.blockAt(address);
     }
 
     /**

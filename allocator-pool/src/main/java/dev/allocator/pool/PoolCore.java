@@ -83,6 +83,7 @@ final class PoolCore {
     private final long base;
     private final long stride;
     private final int strideShift;
+    private final MemorySegment.Scope scope;
     final Wipe wipe;
     final boolean wipeOnFree;
     private final HighWaterMark highWater = new HighWaterMark();
@@ -95,6 +96,7 @@ final class PoolCore {
         this.blocks = slab.blocks;
         this.blockSize = slab.blockSize;
         this.base = slab.base;
+        this.scope = slab.scope;
         this.stride = slab.stride;
         this.strideShift = Long.bitCount(stride) == 1 ? Long.numberOfTrailingZeros(stride) : -1;
         this.alignment = slab.alignment;
@@ -179,6 +181,21 @@ final class PoolCore {
         return counted(take());
     }
 
+    /** Like {@link #acquire()}, counted as {@code requested} bytes in use; END (not counted) when it cannot fit. */
+    int acquireFor(long requested) {
+        requireOpen();
+        if (requested < 0 || requested > blockSize) {
+            throw PoolErrors.badRequest(requested, this);
+        }
+        final int index = take();
+        if (index == END) {
+            exhaustions.increment();
+        } else {
+            states.taken(index, requested);
+        }
+        return index;
+    }
+
     int counted(int index) {
         if (index == END) {
             exhaustions.increment();
@@ -235,20 +252,31 @@ final class PoolCore {
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(layout, "layout");
         requireOpen();
-        final long offset = segment.address() - base;
-        final MemorySegment[] blocks = this.blocks;
-        if (offset >= 0) {
-            final long block = strideShift >= 0 ? offset >>> strideShift : offset / stride;
-            // the segment this pool built for the block, handed out whole: it is ours, starts at the block and is
-            // blockSize long, so only the layout is left to check
-            if (block < blocks.length && blocks[(int) block] == segment) {
-                if (layout.size() != blockSize || layout.alignment() > alignment) {
-                    throw PoolErrors.wrongLayout((int) block, slab.address((int) block), segment, layout, this);
-                }
-                give((int) block, zero || wipeOnFree);
-                return;
-            }
+        // The common case in few bytecodes, so that callers (a size-class router, a wrapper) can inline it and the
+        // JIT can drop the slice object of a smaller-than-block request: ours (same scope), at a block start, the
+        // layout it was allocated with. Everything else takes the checking path, which names what is wrong.
+        final long size = layout.size();
+        final int index = blockAt(segment.address());
+        if (index >= 0 && segment.scope() == scope && segment.byteSize() == size && size <= blockSize
+                && layout.alignment() <= alignment) {
+            give(index, zero || wipeOnFree);
+            return;
         }
+        deallocateChecked(segment, layout, zero);
+    }
+
+    /** The block starting at {@code address}, or -1 when no block of this pool starts there. */
+    int blockAt(long address) {
+        final long offset = address - base;
+        final int shift = strideShift;
+        if (shift >= 0) {
+            return offset >= 0 && (offset & (stride - 1)) == 0 && (offset >>> shift) < blocks.length
+                    ? (int) (offset >>> shift) : -1;
+        }
+        return offset >= 0 && offset % stride == 0 && offset / stride < blocks.length ? (int) (offset / stride) : -1;
+    }
+
+    private void deallocateChecked(MemorySegment segment, Layout layout, boolean zero) {
         final int index = indexOf(segment);
         final long size = segment.byteSize();
         if (layout.size() != size || size > blockSize || layout.alignment() > alignment) {
@@ -313,8 +341,9 @@ final class PoolCore {
         return index;
     }
 
+    /** Scope identity: the pool's arena hands every block the same scope object, and scopes have no other equality. */
     boolean owns(MemorySegment segment) {
-        return segment.scope().equals(slab.scope);
+        return segment.scope() == scope;
     }
 
     // ------------------------------------------------------------------------------------------------------- bulk

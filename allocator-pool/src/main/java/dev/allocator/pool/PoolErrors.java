@@ -69,4 +69,9 @@ final class PoolErrors {
         return parked == 0 ? "" : " or parked in other live threads' caches (" + parked
                 + " free blocks; they come back on those threads' next pool call, or use cache=0)";
     }
+
+    static IllegalArgumentException badRequest(long requested, PoolCore pool) {
+        return new IllegalArgumentException("requested bytes must be between 0 and the block size " + pool.blockSize
+                + ": requested=" + requested);
+    }
 }

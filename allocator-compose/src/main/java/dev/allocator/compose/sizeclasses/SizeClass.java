@@ -47,17 +47,23 @@ final class SizeClass {
 
     /** A block from the slabs there are, or null when all are full. */
     MemorySegment tryAllocate(Layout layout) {
+        final long size = layout.size();
+        FixedBlockPool found = null;
+        int index = -1;
         for (FixedBlockPool slab : slabs) {
             try {
-                MemorySegment segment = slab.tryAllocate(layout);
-                if (segment != null) {
-                    return segment;
-                }
+                index = slab.indexes().acquireFor(size);
             } catch (IllegalStateException retired) {
-                // a slab retired after we read the array: a refusal (see SizeClassAllocator's notes)
+                continue; // a slab retired after we read the array: a refusal (see SizeClassAllocator's notes)
+            }
+            if (index >= 0) {
+                found = slab;
+                break;
             }
         }
-        return null;
+        // one allocation site, outside the loop and always a fresh slice (even of a whole block): the JIT can then
+        // drop the object when the caller frees it in the same compiled code (0 B/op in steady state)
+        return found == null ? null : found.indexes().segment(index).asSlice(0, size);
     }
 
     /**
@@ -81,11 +87,31 @@ final class SizeClass {
     boolean deallocate(MemorySegment segment, Layout layout) {
         for (FixedBlockPool slab : slabs) {
             if (slab.owns(segment)) {
-                slab.deallocate(segment, layout);
+                // by address and index, so that the segment object goes into no call the JIT may not inline (it
+                // can then drop the slice allocate made); anything unusual takes the pool's checking path
+                final int index = slab.indexes().blockAt(segment.address());
+                if (index >= 0 && segment.byteSize() == layout.size()) {
+                    slab.indexes().release(index);
+                } else {
+                    slab.deallocate(segment, layout);
+                }
                 return true;
             }
         }
         return false;
+    }
+
+    /** The calling thread gives back the blocks in its own cache of each slab; returns how many. */
+    int releaseThreadCaches() {
+        int moved = 0;
+        for (FixedBlockPool slab : slabs) {
+            try {
+                moved += slab.releaseThreadCache();
+            } catch (IllegalStateException retired) {
+                // retired after we read the array: nothing of ours is left in it
+            }
+        }
+        return moved;
     }
 
     boolean owns(MemorySegment segment) {
@@ -130,6 +156,7 @@ final class SizeClass {
             slabs = rest;
         }
         int capacity = slab.capacity();
+        slab.trim(); // the caller's own cache, dead threads' caches; live owners are asked to give theirs back
         int[] all = new int[capacity];
         int taken = slab.indexes().acquire(all, 0, capacity);
         if (taken < capacity) {

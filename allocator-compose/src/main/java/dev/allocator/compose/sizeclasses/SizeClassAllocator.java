@@ -38,6 +38,12 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Not capped by one pool: a class that fills up gets another slab of about {@code slabSize} bytes (at least 8
  *       blocks). A slab that stays empty for {@code idleMillis} goes back to the backing allocator, checked by a shared
  *       daemon thread; {@link #trim()} gives every empty slab back at once.</li>
+ *   <li>Thread caches: each slab is a {@link FixedBlockPool} with its per-thread caches on, so a platform thread
+ *       takes and frees without atomic instructions. A slab can only go back once every one of its free blocks can
+ *       be collected, and free blocks parked in a live thread's cache of that slab come back when that thread ends,
+ *       when it next uses that slab, or when it calls {@link #releaseThreadCaches()} (or {@link #trim()}). A pooled
+ *       worker that goes idle after a burst should call {@link #releaseThreadCaches()} so the burst's slabs can go
+ *       back.</li>
  *   <li>{@link #deallocate} must get the layout the segment was allocated with: it picks the class from the layout
  *       (no map lookup) and the slab by address among that class's few slabs. A segment no slab of that class owns
  *       throws {@link IllegalArgumentException}; a double free throws {@link IllegalStateException} as the pools do.
@@ -59,7 +65,9 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      * Trimming (one thread at a time, under trimLock): a slab is idle when two samples at least idleNanos apart both
      * saw it empty with the same allocation count. To retire it: remove it from the array under the class lock, then
      * take all its blocks with one bulk acquire. If that gets every block, no thread holds or can get one, so the
-     * slab is closed; if not (a thread raced us with an old array), the blocks go back and the slab is re-appended.
+     * slab is closed; if not (a thread raced us with an old array, or blocks sit in a live thread's own cache), the
+     * blocks go back and the slab is re-appended. Before the bulk acquire, slab.trim() empties the trimming thread's
+     * own cache, adopts the caches of dead threads and asks live owners to give theirs back on their next call.
      * A thread still scanning an old array may call tryAllocate on a retired, closed slab: it throws
      * IllegalStateException, which the scan treats as a refusal.
      */
@@ -244,6 +252,23 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      */
     public int trim() {
         return trim(Long.MIN_VALUE);
+    }
+
+    /**
+     * The calling thread gives the free blocks in its own caches (one per slab it used) back, so that idle slabs can
+     * go back to the backing allocator: for a thread that is done with this allocator for a while but stays alive.
+     * Its next call takes caches again.
+     *
+     * @return how many blocks went back
+     * @throws IllegalStateException when the allocator is closed
+     */
+    public int releaseThreadCaches() {
+        requireOpen();
+        int moved = 0;
+        for (SizeClass sizeClass : byClass) {
+            moved += sizeClass.releaseThreadCaches();
+        }
+        return moved;
     }
 
     /** Called by {@link SlabTrimmer}: retires slabs idle for {@code idleNanos}. */

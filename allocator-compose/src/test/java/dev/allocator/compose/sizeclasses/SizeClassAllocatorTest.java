@@ -77,6 +77,7 @@ class SizeClassAllocatorTest {
             for (MemorySegment segment : burst) {
                 allocator.deallocate(segment, Layout.of(200));
             }
+            assertTrue(allocator.releaseThreadCaches() > 0, "this thread's own caches held free blocks");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (system.stats().bytesReserved() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -177,6 +178,56 @@ class SizeClassAllocatorTest {
     }
 
     @Test
+    void shouldGiveBackTheSlabsOfAThreadThatEndedWithoutAnyCall() throws Exception {
+        try (Allocator system = Allocators.open("system"); SizeClassAllocator allocator = over(system, 20)) {
+            Thread worker = Thread.ofPlatform().start(() -> {
+                List<MemorySegment> burst = new ArrayList<>();
+                for (int i = 0; i < 5000; i++) {
+                    burst.add(allocator.allocate(Layout.of(200)));
+                }
+                for (MemorySegment segment : burst) {
+                    allocator.deallocate(segment, Layout.of(200));
+                }
+            });
+            worker.join();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (system.stats().bytesReserved() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, system.stats().bytesReserved(), "the trimmer adopted the dead thread's caches");
+        }
+    }
+
+    @Test
+    void shouldKeepASlabWhileALiveThreadParksItsBlocksAndGiveItBackAfterItsNextCall() throws Exception {
+        try (Allocator system = Allocators.open("system"); SizeClassAllocator allocator = over(system, 20)) {
+            java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch callAgain = new java.util.concurrent.CountDownLatch(1);
+            Thread worker = Thread.ofPlatform().start(() -> {
+                MemorySegment one = allocator.allocate(Layout.of(200));
+                allocator.deallocate(one, Layout.of(200)); // its cache of the slab now holds free blocks
+                parked.countDown();
+                try {
+                    callAgain.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                allocator.releaseThreadCaches();
+            });
+            parked.await();
+            Thread.sleep(200); // several trimmer rounds (idleMillis=20): the slab is empty but not collectable
+            assertTrue(system.stats().bytesReserved() > 0, "a live thread's parked blocks keep their slab");
+            callAgain.countDown();
+            worker.join();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (system.stats().bytesReserved() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, system.stats().bytesReserved());
+        }
+    }
+
+    @Test
     void shouldStayConsistentWhileTheTrimmerRetiresSlabsUnderLoad() throws Exception {
         try (Allocator system = Allocators.open("system"); SizeClassAllocator allocator = over(system, 1)) {
             List<CompletableFuture<Void>> workers = new ArrayList<>();
@@ -200,6 +251,7 @@ class SizeClassAllocatorTest {
                             allocator.trim();
                         }
                     }
+                    allocator.releaseThreadCaches(); // a pooled worker going idle
                 }));
             }
             CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
