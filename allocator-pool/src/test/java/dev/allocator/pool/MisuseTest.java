@@ -123,6 +123,31 @@ class MisuseTest {
                 "segment has 16 bytes");
     }
 
+    @ParameterizedTest(name = "requested {0}")
+    @ValueSource(longs = {-1, 65, Long.MAX_VALUE})
+    void shouldRejectAnAcquireForMoreThanABlock(long requested) {
+        assertRejected(IllegalArgumentException.class, () -> pool.indexes().acquireFor(requested),
+                "requested=" + requested, "between 0 and the block size 64");
+    }
+
+    @Test
+    void shouldCountAnAcquireForTheRequestedBytes() {
+        int index = pool.indexes().acquireFor(40);
+        assertEquals(64 + 40, pool.poolStats().bytesInUse(), "the held block's 64 and the 40 asked for");
+        pool.indexes().release(index);
+        assertEquals(64, pool.poolStats().bytesInUse());
+    }
+
+    @Test
+    void shouldFindABlockByItsStartAddressOnly() {
+        long start = held.address();
+        int index = pool.indexes().indexOf(held);
+        assertEquals(index, pool.indexes().blockAt(start));
+        assertEquals(-1, pool.indexes().blockAt(start + 8), "inside a block");
+        assertEquals(-1, pool.indexes().blockAt(start - 64L * (index + 1)), "before the slab");
+        assertEquals(-1, pool.indexes().blockAt(Pools.core(pool).slab.address(0) + 4 * pool.stride()), "past it");
+    }
+
     @ParameterizedTest(name = "index {0}")
     @ValueSource(ints = {-1, 4, Integer.MAX_VALUE})
     void shouldRejectAnIndexOutOfRange(int index) {
