@@ -85,7 +85,7 @@ public class MixedSizeBenchmark {
     }
 
     @Benchmark
-    public long allocator(Spec state, Workload workload) {
+    public long spec(Spec state, Workload workload) {
         final Allocator allocator = state.allocator;
         final Layout layout = workload.layouts[workload.nextIndex()];
         MemorySegment segment = allocator.allocate(layout);

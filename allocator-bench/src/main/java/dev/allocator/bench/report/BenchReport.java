@@ -33,7 +33,7 @@ import java.util.regex.PatternSyntaxException;
 public final class BenchReport {
 
     /** The default pattern for our allocators' benchmark names. */
-    public static final String OURS = "(pool|arena|system|index|bump|reset).*";
+    public static final String OURS = "(pool|arena|system|index|bump|reset|spec).*";
 
     /** The Markdown file's name. */
     public static final String MARKDOWN = "benchmarks.md";

@@ -35,9 +35,13 @@ final class MarkdownReport {
             "Pool", "The pool alone, through the `Allocator` interface and through its index API, against malloc "
                     + "(`PoolBenchmark`'s javadoc has the details).",
             "Arena", "Small allocations in phases, each phase ended at once (`ArenaBenchmark`'s javadoc has the "
-                    + "details): our bump arenas against the JDK's arenas and slicing allocator.");
+                    + "details): our bump arenas against the JDK's arenas and slicing allocator.",
+            "MixedSize", "Sizes drawn from 16 B to 4 KiB with a fixed seed, one allocate + one free per operation: "
+                    + "allocators opened from the `spec` shown (shared by all threads), against malloc/free and "
+                    + "Netty's pooled direct buffers. The last table gives each wrapper's cost over the allocator it "
+                    + "wraps.");
 
-    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst", "Pool", "Arena");
+    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst", "Pool", "Arena", "MixedSize");
 
     private MarkdownReport() {
     }
@@ -152,6 +156,37 @@ final class MarkdownReport {
             ratios(out, config.getValue(), ours);
         }
         scaling(out, group, results);
+        wrapperCosts(out, group, results);
+    }
+
+    /**
+     * For results with a {@code spec} parameter: each spec that ends with another ({@code "budget(...) > X"} over
+     * {@code "X"}) is a wrapper over it; its cost is the difference of the two times, per thread count.
+     */
+    static void wrapperCosts(StringBuilder out, String group, List<Result> results) {
+        List<Result> specs = results.stream().filter(r -> r.params().containsKey("spec") && r.lowerIsBetter())
+                .toList();
+        List<String> lines = new ArrayList<>();
+        for (Result wrapper : specs) {
+            String spec = wrapper.params().get("spec");
+            specs.stream()
+                    .filter(b -> b.threads() == wrapper.threads() && b.name().equals(wrapper.name()))
+                    .filter(b -> spec.endsWith("> " + b.params().get("spec")))
+                    .max(Comparator.comparingInt(b -> b.params().get("spec").length()))
+                    .ifPresent(bare -> lines.add("| `" + spec.substring(0, spec.length()
+                            - bare.params().get("spec").length()).replaceAll("\\s*>\\s*$", "") + "` | `"
+                            + bare.params().get("spec") + "` | " + wrapper.threads() + " | "
+                            + Ratios.number(wrapper.score() - bare.score()) + " " + wrapper.unit() + " | "
+                            + Ratios.factor(wrapper.score() / bare.score()) + " |"));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        out.append("### ").append(group).append(": what each wrapper costs\n\nThe wrapper's time minus the time of "
+                + "the allocator it wraps, from the same run (differences smaller than the two errors are noise).\n\n"
+                + "| wrapper | over | threads | added time | ratio |\n|---|---|---|---:|---:|\n");
+        lines.forEach(l -> out.append(l).append('\n'));
+        out.append('\n');
     }
 
     private static void scores(StringBuilder out, List<Result> results, Predicate<String> ours) {

@@ -137,6 +137,30 @@ class BenchReportTest {
     }
 
     @Test
+    void shouldGiveEachWrappersCostOverTheSpecItWraps() {
+        Result.Run run = new Result.Run("1.37", "25", "vm", List.of(), 1, "1 x 1 s", "1 x 1 s");
+        java.util.function.BiFunction<String, Double, Result> spec = (text, score) -> new Result("MixedSize", "spec",
+                "avgt", 1, new java.util.TreeMap<>(java.util.Map.of("spec", text)), score, 0.5, "ns/op", 0.0, run);
+        List<Result> results = List.of(spec.apply("sizeclasses > system", 40.0),
+                spec.apply("budget(limit=1GiB) > sizeclasses > system", 46.0),
+                spec.apply("checked > budget(limit=1GiB) > sizeclasses > system", 60.0),
+                spec.apply("system", 80.0),
+                new Result("MixedSize", "mallocFree", "avgt", 1, new java.util.TreeMap<>(), 50.0, 1.0, "ns/op", 0.0,
+                        run));
+
+        String markdown = MarkdownReport.render(results, MACHINE, BenchReport.ours(BenchReport.OURS), "", null, "");
+
+        String costs = section(markdown, "### MixedSize: what each wrapper costs");
+        assertTrue(costs.contains("| `budget(limit=1GiB)` | `sizeclasses > system` | 1 | 6.00 ns/op | 1.15× |"), costs);
+        assertTrue(costs.contains("| `checked` | `budget(limit=1GiB) > sizeclasses > system` | 1 | 14.0 ns/op |"),
+                "compared with the closest spec it wraps:\n" + costs);
+        assertTrue(costs.contains("| `sizeclasses` | `system` | 1 | -40.0 ns/op | 0.50× |"), costs);
+        assertFalse(costs.contains("| `` |"), "a spec is not its own wrapper:\n" + costs);
+        String bare = section(markdown, "### MixedSize: 1 thread, spec=sizeclasses > system");
+        assertTrue(bare.contains("| **spec** | 1.25× faster |"), "ours against malloc:\n" + bare);
+    }
+
+    @Test
     void shouldCompareAPeerWithoutSomeParametersInEveryConfigurationItAgreesWith() {
         Result.Run run = new Result.Run("1.37", "25", "vm", List.of(), 1, "1 x 1 s", "1 x 1 s");
         List<Result> results = List.of(
