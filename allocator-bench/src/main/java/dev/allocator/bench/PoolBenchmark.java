@@ -96,7 +96,7 @@ public class PoolBenchmark {
     @State(Scope.Benchmark)
     public static class SharedPoolState {
 
-        /** Blocks per thread-cache slot; 0 turns caching off. */
+        /** Blocks per thread cache; 0 turns caching off. */
         @Param({"0", "8", "32", "128"})
         public int cache;
 

@@ -31,7 +31,7 @@ public final class PoolBuilder {
     /** The largest default alignment: a cache line. */
     public static final long MAX_NATURAL_ALIGNMENT = 64;
 
-    /** The default {@link #cache} size: blocks per thread-cache slot (chosen from PoolBenchmark, see the README). */
+    /** The default {@link #cache} size: blocks per thread cache (chosen from PoolBenchmark, see the README). */
     public static final int DEFAULT_CACHE = 32;
 
     /** The largest {@link #cache} size. */

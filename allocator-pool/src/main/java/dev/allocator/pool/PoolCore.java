@@ -43,18 +43,25 @@ final class PoolCore {
      * ever taken (HighWaterMark says why that is exact). Exhaustions and other failures are rare: LongAdders. An
      * earlier version counted in per-thread cells behind a ThreadLocal: two lookups cost about 8 ns per pair.
      *
-     * Thread caches (cache > 0): take and give go through BlockCaches instead of the list (its notes give the slot
-     * protocol, the happens-before edges and the linearization points, including that of an exhaustion). The
-     * double-free check is unchanged: states.tryMarkFree runs before the block goes into a slot or the list, and a
-     * cached block's state is FREE, so a second free is caught wherever the block sits. Blocks in slots count as
-     * free in stats (their state is FREE). The high-water mark's exactness argument (HighWaterMark) needs a LIFO list
-     * with nothing beside it: with caches it is an upper bound (it may count blocks that sat in caches), still at
-     * least the true figure, since every block in use has an index no deeper than the deepest ever taken. takeMany
-     * trims the caches when the list runs short; close() trims them so that the list holds every free block.
+     * Thread caches (cache > 0): a platform thread that holds a lane (ThreadLanes.mine()) takes from and gives to
+     * its lane with plain loads and stores; the double-free check there is states.tryMarkFreePlain (a plain read and
+     * store of the state word), which catches every free ordered after the first but not two racing ones (documented
+     * on PoolBuilder.cache). Every other thread goes through BlockCaches' per-call slots, whose notes give the slot
+     * protocol, the happens-before edges and the linearization points, including that of an exhaustion, and which
+     * keep states.tryMarkFree's CAS. When a lane and the list are both empty, take tries the slots, then
+     * ThreadLanes.takeSlow (adopt dead threads' lanes, revoke live ones). Blocks in lanes and slots count as free in
+     * stats (their state is FREE). The high-water mark's exactness argument (HighWaterMark) needs a LIFO list with
+     * nothing beside it: with caches it is an upper bound (it may count blocks that sat in caches), still at least the
+     * true figure, since every block in use has an index no deeper than the deepest ever taken. takeMany trims the
+     * caches when the list runs short; close() trims the slots (lanes need no trim: the slab goes away whole).
      *
-     * Close: CAS `closed`, then Slab.release. An operation racing with close may still pop or push: the list lives in
-     * the slab's scoped segment, so it throws IllegalStateException once the arena is closed, or its caller gets a
-     * segment that is already dead.
+     * Fast free: deallocate first tries the common case in few bytecodes (blockAt, scope identity, size), so that a
+     * caller that inlines it lets the JIT remove the slice object of a smaller-than-block request; anything else goes
+     * to deallocateChecked, which names what is wrong. stride and its shift are copied from the Slab for that path.
+
+     * Close: CAS `closed`, then Slab.release. `closed` is read plain on the hot path (requireOpen): an operation
+     * racing with close may still pop or push: the list lives in the slab's scoped segment, so it throws
+     * IllegalStateException once the arena is closed, or its caller gets a segment that is already dead.
      */
 
     private static final VarHandle CLOSED;

@@ -23,7 +23,7 @@ import java.util.Map;
  * 1 to 2^30), {@code alignment} (default {@code natural}: the block size's largest power-of-two divisor up to 64),
  * {@code wipe} ({@code none} | {@code free} | {@code close} | {@code always}; default {@code none}),
  * {@code checkDoubleFree} ({@code true} | {@code false}; default {@code true}) and {@code cache} (blocks per
- * thread-cache slot, 0 to {@value PoolBuilder#MAX_CACHE}; 0 turns caching off; default
+ * thread cache, 0 to {@value PoolBuilder#MAX_CACHE}; 0 turns caching off; default
  * {@value PoolBuilder#DEFAULT_CACHE}; see {@link PoolBuilder#cache}).
  */
 public final class PoolProvider implements AllocatorProvider {
@@ -38,7 +38,7 @@ public final class PoolProvider implements AllocatorProvider {
                     + "the slab on close, or both"),
             ProviderOption.optional("checkDoubleFree", "true", "true | false: detect blocks freed twice"),
             ProviderOption.optional("cache", String.valueOf(PoolBuilder.DEFAULT_CACHE),
-                    "blocks per thread-cache slot, 0 to " + PoolBuilder.MAX_CACHE + "; 0 turns caching off"));
+                    "blocks per thread cache, 0 to " + PoolBuilder.MAX_CACHE + "; 0 turns caching off"));
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public PoolProvider() {

@@ -45,9 +45,11 @@ final class SizeClass {
         return slabs;
     }
 
-    /** A block from the slabs there are, or null when all are full. */
-    MemorySegment tryAllocate(Layout layout) {
-        final long size = layout.size();
+    /**
+     * Takes a block for a request of {@code size} bytes from the slabs there are: the pool's own segment of the whole
+     * block (no new object), or null when all are full.
+     */
+    MemorySegment takeBlock(long size) {
         FixedBlockPool found = null;
         int index = -1;
         for (FixedBlockPool slab : slabs) {
@@ -61,40 +63,48 @@ final class SizeClass {
                 break;
             }
         }
-        // one allocation site, outside the loop and always a fresh slice (even of a whole block): the JIT can then
-        // drop the object when the caller frees it in the same compiled code (0 B/op in steady state)
-        return found == null ? null : found.indexes().segment(index).asSlice(0, size);
+        return found == null ? null : found.indexes().segment(index);
     }
 
     /**
-     * A block from a new slab, unless another thread added one meanwhile that has a free block.
+     * Frees the block that starts at {@code address} in a slab of {@code scope}; false when no slab has such a block
+     * (then the caller's checking path says what is wrong).
+     */
+    boolean release(long address, MemorySegment.Scope scope) {
+        for (FixedBlockPool slab : slabs) {
+            final int index = slab.indexes().blockAt(address);
+            if (index >= 0 && slab.indexes().segment(index).scope() == scope) {
+                slab.indexes().release(index);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A block (the pool's whole-block segment, taken for {@code layout.size()} bytes) from a new slab, unless another
+     * thread added one meanwhile that has a free block.
      *
      * @throws AllocationException when the backing allocator cannot give a new slab
      */
     synchronized MemorySegment grow(Layout layout) {
-        MemorySegment segment = tryAllocate(layout);
-        if (segment != null) {
-            return segment;
+        MemorySegment taken = takeBlock(layout.size());
+        if (taken != null) {
+            return taken;
         }
         FixedBlockPool slab = FixedBlockPool.builder().block(block).capacity(blocksPerSlab).wipe(wipe)
                 .checkDoubleFree(checkDoubleFree).backing(backing, false).build();
-        segment = slab.allocate(layout);   // before the slab is published, so no other thread can take it all
+        // taken before the slab is published, so no other thread can take it all
+        taken = slab.indexes().segment(slab.indexes().acquireFor(layout.size()));
         append(slab);
-        return segment;
+        return taken;
     }
 
     /** Gives a segment back to the slab that owns it; false when none does. */
     boolean deallocate(MemorySegment segment, Layout layout) {
         for (FixedBlockPool slab : slabs) {
             if (slab.owns(segment)) {
-                // by address and index, so that the segment object goes into no call the JIT may not inline (it
-                // can then drop the slice allocate made); anything unusual takes the pool's checking path
-                final int index = slab.indexes().blockAt(segment.address());
-                if (index >= 0 && segment.byteSize() == layout.size()) {
-                    slab.indexes().release(index);
-                } else {
-                    slab.deallocate(segment, layout);
-                }
+                slab.deallocate(segment, layout); // the pool's checks name the fault
                 return true;
             }
         }

@@ -148,6 +148,15 @@ public final class ThreadLanes {
             lane.countPlain(count - 1);
             return lane.items[Lane.PAD + count - 1];
         }
+        return refill(lane);
+    }
+
+    /**
+     * Refills an empty lane with one popChain CAS and returns one of the blocks; END when the list is empty. Kept out
+     * of take() so that the common path compiles small: callers that inline the whole allocation (and so let the JIT
+     * remove a slice object) are refused when a callee's compiled code is big.
+     */
+    private int refill(Lane lane) {
         final long chain = list.popChain(refill);
         final int taken = TaggedFreeList.chainLength(chain);
         if (taken == 0) {
