@@ -129,19 +129,22 @@ class LaneTest {
         FixedBlockPool pool = pool(8);
         CountDownLatch parked = new CountDownLatch(1);
         CountDownLatch callAgain = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch called = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<MemorySegment> workerHolds = new AtomicReference<>();
         Thread worker = otherLaneThread(pool, () -> {
             try {
                 pool.deallocate(pool.allocate(BLOCK), BLOCK); // 4 blocks parked in its lane
                 parked.countDown();
                 callAgain.await();
-                pool.deallocate(pool.allocate(BLOCK), BLOCK); // the revocation is honoured here
-                done.countDown();
-                callAgain.await();
+                workerHolds.set(pool.allocate(BLOCK));        // honours the revocation: gives the 4 back first
+                called.countDown();
+                finish.await();
+                pool.deallocate(workerHolds.get(), BLOCK);
             } catch (Throwable e) {
                 failure.set(e);
-                done.countDown();
+                called.countDown();
             }
         });
         worker.start();
@@ -155,12 +158,15 @@ class LaneTest {
         assertTrue(refused.getMessage().contains("parked in other live threads' caches (4 free blocks"),
                 refused.getMessage());
         callAgain.countDown();
-        done.await();
+        called.await();
         assertNull(failure.get());
-        for (int i = 0; i < 4; i++) {
-            assertNotNull(pool.tryAllocate(BLOCK), "the worker gave its lane back on its next call");
+        for (int i = 0; i < 3; i++) {
+            assertNotNull(pool.tryAllocate(BLOCK), "the worker gave its lane back on its next call, which took one");
         }
+        assertNull(pool.tryAllocate(BLOCK), "the worker holds the last one; nothing is parked any more");
+        finish.countDown();
         worker.join();
+        assertNull(failure.get());
     }
 
     @Test

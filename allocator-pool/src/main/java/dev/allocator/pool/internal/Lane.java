@@ -90,7 +90,7 @@ public final class Lane extends LanePad1 {
 
     /**
      * The owner value that asks thread {@code thread} to give its lane's blocks back: put in place of the thread by
-     * CAS, so the owner's fast-path check fails and its next call empties the lane and takes it back.
+     * CAS, so the owner's fast-path check fails and its next call empties the lane and lets it go.
      */
     record Revoked(Thread thread) {
     }

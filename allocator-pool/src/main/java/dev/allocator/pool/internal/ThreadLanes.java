@@ -32,7 +32,9 @@ public final class ThreadLanes {
      * Ownership. A lane's owner field holds null, a thread T, or Revoked(T); it moves only in these ways:
      *   null -> T            T binds a free lane (its home lane), by CAS.
      *   T -> Revoked(T)      another thread, short of blocks, asks T to give its blocks back, by CAS.
-     *   Revoked(T) -> T      T notices on its next call (its fast-path check fails), by CAS, then empties the lane.
+     *   Revoked(T) -> null   T notices on its next call (its fast-path check fails), empties the lane, then unbinds
+     *                        it (release store); that call goes through the shared caches, so a block it takes
+     *                        now is one any thread can reach, and its next call binds a lane again.
      *   D or Revoked(D) -> T T adopts the lane of a dead thread D, after D.isAlive() returned false, by CAS.
      *   T -> null            T unbinds its own lane (releaseMine, release store), or T adopted a foreign lane only
      *                        to empty it.
@@ -47,8 +49,10 @@ public final class ThreadLanes {
      * that unbinds does so with a release store; the next binder's CAS reads it with acquire semantics.
      *
      * Revocation. A thread that finds the list empty replaces the owner T of every live lane that holds blocks with
-     * Revoked(T). T's next call fails the fast-path check, takes the lane back and pushes all its blocks to the list
-     * with one CAS. A revocation waits only on an owner that never calls again; that is the documented cost.
+     * Revoked(T). T's next call fails the fast-path check, pushes all its blocks to the list with one CAS, unbinds
+     * the lane and serves that call from the shared caches (had it kept the lane, its refill would have taken the
+     * same blocks straight back). A revocation waits only on an owner that never calls again; that is the documented
+     * cost.
      *
      * Linearization points: a lane-local take or give is linearized at the owner's count store (no other thread
      * takes from the lane); refills and flushes at the list CAS, as in TaggedFreeList.
@@ -97,8 +101,8 @@ public final class ThreadLanes {
     }
 
     /**
-     * The calling thread's lane, bound to it on first use; {@code null} for a virtual thread or when another live
-     * thread holds the lane. Honours a pending revocation before it returns.
+     * The calling thread's lane, bound to it on first use; {@code null} for a virtual thread, when another live
+     * thread holds the lane, or when this call honoured a revocation (it gave the lane's blocks back and let it go).
      */
     public Lane mine() {
         final Thread thread = Thread.currentThread();
@@ -120,11 +124,10 @@ public final class ThreadLanes {
                 return lane;
             }
             if (owner instanceof Lane.Revoked revoked && revoked.thread() == thread) {
-                if (!lane.casOwner(owner, thread)) {
-                    return null; // cannot happen: only the named thread replaces a Revoked naming a live thread
-                }
+                // asked to give back: the owner word still names us, so no other thread touches the lane
                 flushAll(lane);
-                return lane;
+                lane.unbindRelease();
+                return null; // this call uses the shared caches (whose blocks any thread can reach); the next binds
             }
         }
         for (int probe = 0; probe < PROBES; probe++) { // none: bind a free lane, or adopt a dead thread's
