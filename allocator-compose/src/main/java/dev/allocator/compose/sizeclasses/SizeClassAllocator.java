@@ -153,9 +153,11 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      * Why allocate is split this way: the slice handed out is made here, in a method small enough that every caller
      * inlines it, from the block segment the pool built once (classBlock returns that existing object, never a new
      * one). deallocate hands the pools the slice's address, size and scope, not the slice. So when a caller allocates
-     * and frees in one compiled method, the slice never escapes and C2 removes it: 0 B/op on the mixed-size
-     * benchmark. With the slice made deep inside the size-class scan, the JIT's inlining budget decided whether it
-     * was removed, and a JMH run measured 40 B/op where a plain loop measured 0.
+     * and frees in one compiled method, and the JIT inlines allocate there, the slice never escapes and C2 removes
+     * it: 0 B/op in a plain loop. Whether the JIT inlines allocate is its call: in the JMH run (MixedSizeBenchmark)
+     * it did not ("already compiled into a big method": allocate's own compiled body includes classBlock), and the
+     * benchmark measures 40 B/op. Not solved yet; moving the lane refill out of the take path did not shrink it
+     * enough.
      */
 
     /**
