@@ -243,10 +243,7 @@ public final class BlockCaches {
     private int flush(CacheSlot slot, int count, int n) {
         final int[] items = slot.items;
         final int base = CacheSlot.PAD;
-        for (int i = base; i < base + n - 1; i++) {
-            list.link(items[i], items[i + 1]);
-        }
-        list.pushChain(items[base], items[base + n - 1]);
+        list.pushMany(items, base, n);
         System.arraycopy(items, base + n, items, base, count - n);
         slot.count = count - n;
         return count - n;

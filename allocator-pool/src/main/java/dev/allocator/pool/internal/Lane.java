@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /** Padding before a lane's hot fields; see the package documentation. */
 abstract class LanePad0 {
-    /** Fills the 4 bytes after a compressed object header, which the JVM would otherwise give to a subclass field. */
+    /** Takes the 4 bytes after a compressed object header, which the JVM would otherwise give to a subclass field. */
     int gap;
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }
@@ -17,7 +17,10 @@ abstract class LaneFields extends LanePad0 {
      * owner's release store only (see {@link ThreadLanes}).
      */
     volatile Object owner;
-    /** Cached blocks in {@code items[PAD .. PAD + count)}; written by the owner only, plain; other threads' reads of it are racy hints, exact once the owner is dead. */
+    /**
+     * Cached blocks in {@code items[PAD .. PAD + count)}; written by the owner only, plain; other threads' reads of it
+     * are racy hints, exact once the owner is dead.
+     */
     int count;
 }
 

@@ -190,10 +190,7 @@ public final class ThreadLanes {
     private int flushOldest(Lane lane, int count, int n) {
         final int[] items = lane.items;
         final int base = Lane.PAD;
-        for (int i = base; i < base + n - 1; i++) {
-            list.link(items[i], items[i + 1]);
-        }
-        list.pushChain(items[base], items[base + n - 1]);
+        list.pushMany(items, base, n);
         System.arraycopy(items, base + n, items, base, count - n);
         lane.countPlain(count - n);
         return count - n;
