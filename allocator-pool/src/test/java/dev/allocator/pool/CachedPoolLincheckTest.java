@@ -114,18 +114,15 @@ public class CachedPoolLincheckTest {
         try {
             var acquire = CachedPoolLincheckTest.class.getMethod("acquire", int.class);
             var release = CachedPoolLincheckTest.class.getMethod("release", int.class);
-            List<Actor> before = List.of(actor(acquire, 0), actor(acquire, 0), actor(acquire, 0),
-                    actor(release, 0), actor(release, 0));
-            return new ExecutionScenario(before, List.of(List.of(actor(acquire, 1)), List.of(actor(acquire, 2))),
-                    List.of(), null);
+            List<Actor> before = List.of(Pools.actor(acquire, 0), Pools.actor(acquire, 0), Pools.actor(acquire, 0),
+                    Pools.actor(release, 0), Pools.actor(release, 0));
+            return new ExecutionScenario(before,
+                    List.of(List.of(Pools.actor(acquire, 1)), List.of(Pools.actor(acquire, 2))), List.of(), null);
         } catch (NoSuchMethodException e) {
             throw new AssertionError(e);
         }
     }
 
-    private static Actor actor(java.lang.reflect.Method method, int thread) {
-        return new Actor(method, List.of(thread), false, false, false, false, false);
-    }
 
     @Test
     void shouldNotReportExhaustionWhileABusySlotHoldsBlocks() {

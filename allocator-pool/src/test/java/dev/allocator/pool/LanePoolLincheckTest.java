@@ -147,18 +147,16 @@ public class LanePoolLincheckTest {
             var acquire = LanePoolLincheckTest.class.getMethod("acquire", int.class);
             var deallocate = LanePoolLincheckTest.class.getMethod("deallocate", int.class);
             var release = LanePoolLincheckTest.class.getMethod("release", int.class);
-            List<Actor> first = List.of(actor(acquire, 0), actor(release, 0), actor(acquire, 0), actor(acquire, 0));
-            List<Actor> second = List.of(actor(acquire, 1), actor(deallocate, 1), actor(acquire, 1),
-                    actor(acquire, 1));
+            List<Actor> first = List.of(Pools.actor(acquire, 0), Pools.actor(release, 0), Pools.actor(acquire, 0),
+                    Pools.actor(acquire, 0));
+            List<Actor> second = List.of(Pools.actor(acquire, 1), Pools.actor(deallocate, 1),
+                    Pools.actor(acquire, 1), Pools.actor(acquire, 1));
             return new ExecutionScenario(List.of(), List.of(first, second), List.of(), null);
         } catch (NoSuchMethodException e) {
             throw new AssertionError(e);
         }
     }
 
-    private static Actor actor(java.lang.reflect.Method method, int thread) {
-        return new Actor(method, List.of(thread), false, false, false, false, false);
-    }
 
     @Test
     void shouldNotHandOutALaneBlockTwice() {

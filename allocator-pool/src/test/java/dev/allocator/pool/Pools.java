@@ -30,6 +30,25 @@ final class Pools {
         return all;
     }
 
+    /** The free-list and the caches hold each block exactly once, and none is in use (the pool must be quiet). */
+    static void assertEveryBlockFreeOnce(FixedBlockPool pool) {
+        int[] listed = freeList(pool);
+        int[] cached = cached(pool);
+        int[] free = java.util.Arrays.copyOf(listed, listed.length + cached.length);
+        System.arraycopy(cached, 0, free, listed.length, cached.length);
+        java.util.Arrays.sort(free);
+        int[] all = new int[pool.capacity()];
+        java.util.Arrays.setAll(all, i -> i);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(all, free, "free-list + caches hold each block once");
+        org.junit.jupiter.api.Assertions.assertEquals(0, pool.poolStats().inUse());
+    }
+
+    /** A Lincheck actor calling {@code method} with the thread parameter {@code thread}. */
+    static org.jetbrains.kotlinx.lincheck.Actor actor(java.lang.reflect.Method method, int thread) {
+        return new org.jetbrains.kotlinx.lincheck.Actor(method, java.util.List.of(thread), false, false, false, false,
+                false);
+    }
+
     static TaggedFreeList list(FixedBlockPool pool) {
         return pool.core().freeList;
     }
