@@ -116,6 +116,36 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     void close();
 
     /**
+     * Asks this allocator to close {@code dependent} before it frees memory it handed out (on {@link #close()}, and
+     * on any other call that takes memory back from its callers, such as an arena's reset). An allocator built over
+     * a backing it does not own (a pool over a system allocator the caller keeps) registers itself this way, so that
+     * closing the backing first makes the dependent's segments inaccessible instead of leaving them over freed
+     * memory. The owner's close throws {@link IllegalStateException} and frees nothing when a dependent's close
+     * throws (see {@link Dependents#closeAll(Object)}).
+     *
+     * <p>The default records nothing and returns {@code false}: the caller must then keep this allocator open for as
+     * long as the dependent uses memory from it. Wrappers forward to the allocator they wrap when they free nothing of
+     * their own.
+     *
+     * @param dependent what to close first; its {@code close()} must be idempotent
+     * @return {@code true} when this allocator will close {@code dependent} first
+     * @throws NullPointerException when {@code dependent} is null
+     */
+    default boolean addDependent(AutoCloseable dependent) {
+        java.util.Objects.requireNonNull(dependent, "dependent");
+        return false;
+    }
+
+    /**
+     * Forgets a dependent registered with {@link #addDependent}: called by the dependent when it closes. Does nothing
+     * for an unknown one.
+     *
+     * @param dependent the dependent to forget
+     */
+    default void removeDependent(AutoCloseable dependent) {
+    }
+
+    /**
      * The {@link SegmentAllocator} entry point: delegates to {@link #allocate(Layout)}.
      *
      * @throws IllegalArgumentException when {@code byteSize < 0} or {@code byteAlignment} is not a power of two

@@ -3,6 +3,7 @@ package dev.allocator.compose;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
+import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
 
 import java.lang.foreign.MemorySegment;
@@ -46,6 +47,7 @@ public abstract class ForwardingAllocator implements Allocator {
     protected final Allocator backing;
     private final String name;
     private final boolean ownsBacking;
+    private final Dependents dependents = new Dependents();
     private volatile boolean closed;
 
     /**
@@ -125,8 +127,31 @@ public abstract class ForwardingAllocator implements Allocator {
     protected void onClose() {
     }
 
+    /** Records {@code dependent}, to be closed first by {@link #close()}; returns {@code true}. */
+    @Override
+    public boolean addDependent(AutoCloseable dependent) {
+        dependents.add(dependent);
+        return true;
+    }
+
+    @Override
+    public void removeDependent(AutoCloseable dependent) {
+        dependents.remove(dependent);
+    }
+
+    /**
+     * Closes the allocators built over this one ({@link #addDependent}), runs {@link #onClose()} once, then closes
+     * the backing allocator when this wrapper owns it.
+     *
+     * @throws IllegalStateException when a dependent does not close; nothing else changed then, and {@code close()}
+     *                               may be called again
+     */
     @Override
     public final void close() {
+        if (closed) {
+            return;
+        }
+        dependents.closeAll(this);
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }

@@ -49,6 +49,16 @@ abstract class DelegatingAllocator implements Allocator {
     }
 
     @Override
+    public boolean addDependent(AutoCloseable dependent) {
+        return delegate.addDependent(dependent);
+    }
+
+    @Override
+    public void removeDependent(AutoCloseable dependent) {
+        delegate.removeDependent(dependent);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -4,6 +4,7 @@ import dev.allocator.api.AllocationException;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
+import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
 
 import java.lang.foreign.MemorySegment;
@@ -33,6 +34,7 @@ public final class FallbackAllocator implements Allocator {
 
     private final Allocator primary;
     private final Allocator secondary;
+    private final Dependents dependents = new Dependents();
     private final LongAdder failures = new LongAdder();
     private volatile boolean closed;
 
@@ -130,7 +132,27 @@ public final class FallbackAllocator implements Allocator {
     }
 
     @Override
+    public boolean addDependent(AutoCloseable dependent) {
+        dependents.add(dependent);
+        return true;
+    }
+
+    @Override
+    public void removeDependent(AutoCloseable dependent) {
+        dependents.remove(dependent);
+    }
+
+    /**
+     * Closes the allocators built over this one ({@link #addDependent}), then both allocators.
+     *
+     * @throws IllegalStateException when a dependent does not close; nothing else changed then
+     */
+    @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        dependents.closeAll(this);
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }
