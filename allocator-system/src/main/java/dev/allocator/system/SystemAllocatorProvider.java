@@ -3,21 +3,33 @@ package dev.allocator.system;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorProvider;
 import dev.allocator.api.Options;
+import dev.allocator.api.ProviderOption;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * The provider named {@code system}: creates a {@link SystemAllocator}. It takes no options and no backing allocator,
- * so it is always the last stage of a spec.
+ * The provider named {@code system}: creates a {@link SystemAllocator}. It takes no backing allocator, so it is always
+ * the last stage of a spec, and one option:
+ * <ul>
+ *   <li>{@code scopeThreshold} (a size, default {@code 128KiB}): blocks of at least this many bytes get a scope of
+ *       their own, closed before they are freed, so that touching one after its free throws
+ *       {@link IllegalStateException} instead of faulting on memory the C library may have unmapped. {@code 0}
+ *       scopes every block (a use after free of any size then throws; each allocation costs a shared arena and each
+ *       free a handshake with every thread).</li>
+ * </ul>
  *
  * {@snippet :
- * try (Allocator system = Allocators.open("system")) {
+ * try (Allocator system = Allocators.open("system(scopeThreshold=0)")) {
  *     MemorySegment segment = system.allocate(Layout.of(64));
  *     system.deallocate(segment, Layout.of(64));
  * }
  * }
  */
 public final class SystemAllocatorProvider implements AllocatorProvider {
+
+    private static final List<ProviderOption> OPTIONS = List.of(ProviderOption.optional("scopeThreshold", "128KiB",
+            "blocks of at least this size get their own scope, closed before free (0: every block)"));
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public SystemAllocatorProvider() {
@@ -34,6 +46,11 @@ public final class SystemAllocatorProvider implements AllocatorProvider {
     }
 
     @Override
+    public List<ProviderOption> options() {
+        return OPTIONS;
+    }
+
+    @Override
     public boolean usesBacking() {
         return false;
     }
@@ -41,13 +58,13 @@ public final class SystemAllocatorProvider implements AllocatorProvider {
     /**
      * Creates a system allocator.
      *
-     * @param options must be empty
+     * @param raw     the options: {@code scopeThreshold} or none
      * @param backing ignored (pass {@code null})
-     * @throws IllegalArgumentException when an option is given
+     * @throws IllegalArgumentException when an option is unknown or its value is not a size
      */
     @Override
-    public Allocator create(Map<String, String> options, Allocator backing) {
-        Options.of(name(), options, options());
-        return new SystemAllocator();
+    public Allocator create(Map<String, String> raw, Allocator backing) {
+        Options options = Options.of(name(), raw, OPTIONS);
+        return new SystemAllocator(options.size("scopeThreshold"));
     }
 }

@@ -1,6 +1,9 @@
 package dev.allocator.system;
 
 import dev.allocator.api.AllocationException;
+import dev.allocator.api.Allocator;
+import dev.allocator.api.Allocators;
+import dev.allocator.api.SpecException;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Layout;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SystemAllocatorTest {
 
@@ -171,6 +179,162 @@ class SystemAllocatorTest {
         assertEquals(0, allocator.stats().bytesInUse(), "close frees what was live");
         assertTrue(allocator.owns(leaked));
         allocator.close();
+    }
+
+    @Test
+    void shouldGiveLargeBlocksTheirOwnScopeAndStillOwnThemAndTheirSlices() {
+        Layout large = Layout.of(SystemAllocator.DEFAULT_SCOPE_THRESHOLD);
+        MemorySegment block = allocator.allocate(large);
+        MemorySegment small = allocator.allocate(Layout.of(64));
+        assertNotEquals(small.scope(), block.scope(), "a large block has a scope of its own");
+        assertTrue(allocator.owns(block));
+        assertTrue(allocator.owns(block.asSlice(4096, 64)));
+        allocator.deallocate(block, large);
+        assertFalse(block.scope().isAlive(), "freeing a large block closes its scope");
+        assertThrows(IllegalStateException.class, () -> block.get(ValueLayout.JAVA_BYTE, 0));
+        assertTrue(allocator.owns(block), "still recognised after its free");
+        assertTrue(small.scope().isAlive());
+        allocator.deallocate(small, Layout.of(64));
+        assertEquals(0, allocator.stats().bytesInUse());
+    }
+
+    @Test
+    void shouldRejectStaleLargeSegmentEvenWhenItsAddressIsLiveAgain() {
+        Layout large = Layout.of(1 << 20);
+        MemorySegment stale = allocator.allocate(large);
+        allocator.deallocate(stale, large);
+        MemorySegment again = null;
+        for (int i = 0; i < 8 && again == null; i++) {
+            MemorySegment next = allocator.allocate(large);
+            if (next.address() == stale.address()) {
+                again = next;
+            } else {
+                allocator.deallocate(next, large);
+            }
+        }
+        assumeTrue(again != null, "malloc did not hand the address out again");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> allocator.deallocate(stale, large));
+        assertTrue(e.getMessage().contains("double free"), e.getMessage());
+        again.set(ValueLayout.JAVA_LONG, 0, 7);
+        assertEquals(7, again.get(ValueLayout.JAVA_LONG, 0), "the new allocation is untouched");
+        allocator.deallocate(again, large);
+    }
+
+    @Test
+    void shouldScopeEveryBlockWithThresholdZeroAndNoneWithMaxValue() {
+        try (SystemAllocator everyBlock = new SystemAllocator(0);
+             SystemAllocator noBlock = new SystemAllocator(Long.MAX_VALUE)) {
+            MemorySegment a = everyBlock.allocate(Layout.of(16));
+            MemorySegment b = everyBlock.allocate(Layout.of(16));
+            assertNotEquals(a.scope(), b.scope());
+            everyBlock.deallocate(a, Layout.of(16));
+            assertThrows(IllegalStateException.class, () -> a.get(ValueLayout.JAVA_BYTE, 0));
+            everyBlock.deallocate(b, Layout.of(16));
+            MemorySegment c = noBlock.allocate(Layout.of(1 << 20));
+            MemorySegment d = noBlock.allocate(Layout.of(1 << 20));
+            assertEquals(c.scope(), d.scope());
+            noBlock.deallocate(c, Layout.of(1 << 20));
+            noBlock.deallocate(d, Layout.of(1 << 20));
+        }
+    }
+
+    @Test
+    void shouldRejectNegativeScopeThreshold() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SystemAllocator(-1));
+        assertTrue(e.getMessage().contains("scopeThreshold=-1"), e.getMessage());
+    }
+
+    @Test
+    void shouldFreeARacingDoubleFreeOfALargeBlockOnce() throws Exception {
+        Layout large = Layout.of(1 << 20);
+        for (int round = 0; round < 200; round++) {
+            MemorySegment block = allocator.allocate(large);
+            AtomicInteger freed = new AtomicInteger();
+            AtomicInteger doubleFrees = new AtomicInteger();
+            CyclicBarrier start = new CyclicBarrier(2);
+            Runnable free = () -> {
+                try {
+                    start.await();
+                    allocator.deallocate(block, large);
+                    freed.incrementAndGet();
+                } catch (IllegalStateException e) {
+                    doubleFrees.incrementAndGet();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            Thread other = new Thread(free);
+            other.start();
+            free.run();
+            other.join();
+            assertEquals(1, freed.get(), "round " + round);
+            assertEquals(1, doubleFrees.get(), "round " + round);
+        }
+        assertEquals(new AllocatorStats(200, 200, 0, 0, 0), allocator.stats());
+    }
+
+    @Test
+    void shouldCloseDependentsFirstNewestFirst() {
+        List<String> order = new ArrayList<>();
+        MemorySegment block = allocator.allocate(Layout.of(64));
+        AutoCloseable first = () -> {
+            assertTrue(block.scope().isAlive(), "closed before anything is freed");
+            order.add("first");
+        };
+        AutoCloseable second = () -> order.add("second");
+        assertTrue(allocator.addDependent(first));
+        assertTrue(allocator.addDependent(second));
+        allocator.close();
+        assertEquals(List.of("second", "first"), order);
+        assertFalse(block.scope().isAlive());
+    }
+
+    @Test
+    void shouldNotCloseNorFreeAnythingWhenADependentDoesNotClose() {
+        MemorySegment small = allocator.allocate(Layout.of(64));
+        MemorySegment large = allocator.allocate(Layout.of(1 << 20));
+        AtomicInteger attempts = new AtomicInteger();
+        AutoCloseable stubborn = () -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("still in use");
+            }
+        };
+        allocator.addDependent(stubborn);
+        AllocatorStats before = allocator.stats();
+        IllegalStateException e = assertThrows(IllegalStateException.class, allocator::close);
+        assertTrue(e.getMessage().contains("dependent="), e.getMessage());
+        assertEquals(before, allocator.stats(), "nothing freed");
+        small.set(ValueLayout.JAVA_LONG, 0, 1);
+        large.set(ValueLayout.JAVA_LONG, 0, 2);
+        allocator.deallocate(small, Layout.of(64));
+        allocator.close();
+        assertEquals(2, attempts.get());
+        assertFalse(large.scope().isAlive());
+        assertEquals(0, allocator.stats().bytesInUse());
+    }
+
+    @Test
+    void shouldForgetARemovedDependent() {
+        AtomicInteger closes = new AtomicInteger();
+        AutoCloseable dependent = closes::incrementAndGet;
+        allocator.addDependent(dependent);
+        allocator.removeDependent(dependent);
+        allocator.close();
+        assertEquals(0, closes.get());
+    }
+
+    @Test
+    void shouldTakeScopeThresholdFromTheSpecAndRejectABadOne() {
+        try (Allocator opened = Allocators.open("system(scopeThreshold=1KiB)")) {
+            assertEquals(1024, ((SystemAllocator) opened).scopeThreshold());
+        }
+        try (Allocator opened = Allocators.open("system")) {
+            assertEquals(SystemAllocator.DEFAULT_SCOPE_THRESHOLD, ((SystemAllocator) opened).scopeThreshold());
+        }
+        SpecException e = assertThrows(SpecException.class, () -> Allocators.open("system(scopeThreshold=lots)"));
+        assertTrue(e.getMessage().contains("scopeThreshold=lots"), e.getMessage());
+        assertThrows(SpecException.class, () -> Allocators.open("system(scopeThreshold=-1)"));
     }
 
     private void assertWorks() {
