@@ -14,8 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -272,56 +270,6 @@ class SystemAllocatorTest {
             assertEquals(1, doubleFrees.get(), "round " + round);
         }
         assertEquals(new AllocatorStats(200, 200, 0, 0, 0), allocator.stats());
-    }
-
-    @Test
-    void shouldCloseDependentsFirstNewestFirst() {
-        List<String> order = new ArrayList<>();
-        MemorySegment block = allocator.allocate(Layout.of(64));
-        AutoCloseable first = () -> {
-            assertTrue(block.scope().isAlive(), "closed before anything is freed");
-            order.add("first");
-        };
-        AutoCloseable second = () -> order.add("second");
-        assertTrue(allocator.addDependent(first));
-        assertTrue(allocator.addDependent(second));
-        allocator.close();
-        assertEquals(List.of("second", "first"), order);
-        assertFalse(block.scope().isAlive());
-    }
-
-    @Test
-    void shouldNotCloseNorFreeAnythingWhenADependentDoesNotClose() {
-        MemorySegment small = allocator.allocate(Layout.of(64));
-        MemorySegment large = allocator.allocate(Layout.of(1 << 20));
-        AtomicInteger attempts = new AtomicInteger();
-        AutoCloseable stubborn = () -> {
-            if (attempts.incrementAndGet() == 1) {
-                throw new IllegalStateException("still in use");
-            }
-        };
-        allocator.addDependent(stubborn);
-        AllocatorStats before = allocator.stats();
-        IllegalStateException e = assertThrows(IllegalStateException.class, allocator::close);
-        assertTrue(e.getMessage().contains("dependent="), e.getMessage());
-        assertEquals(before, allocator.stats(), "nothing freed");
-        small.set(ValueLayout.JAVA_LONG, 0, 1);
-        large.set(ValueLayout.JAVA_LONG, 0, 2);
-        allocator.deallocate(small, Layout.of(64));
-        allocator.close();
-        assertEquals(2, attempts.get());
-        assertFalse(large.scope().isAlive());
-        assertEquals(0, allocator.stats().bytesInUse());
-    }
-
-    @Test
-    void shouldForgetARemovedDependent() {
-        AtomicInteger closes = new AtomicInteger();
-        AutoCloseable dependent = closes::incrementAndGet;
-        allocator.addDependent(dependent);
-        allocator.removeDependent(dependent);
-        allocator.close();
-        assertEquals(0, closes.get());
     }
 
     @Test

@@ -27,8 +27,7 @@ class SystemStatsRaceTest {
     @Test
     void shouldNeverReportNegativeBytesInUseWhileCloseRacesAllocateAndDeallocate() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
-            SystemAllocator allocator = new SystemAllocator(round % 2 == 0 ? SystemAllocator.DEFAULT_SCOPE_THRESHOLD
-                    : 0);
+            SystemAllocator allocator = new SystemAllocator();
             AtomicReference<AllocatorStats> negative = new AtomicReference<>();
             AtomicBoolean done = new AtomicBoolean();
             CountDownLatch started = new CountDownLatch(WORKERS);
