@@ -105,7 +105,7 @@ public final class FixedBlockPool implements Allocator {
     public MemorySegment allocate(Layout layout) {
         final MemorySegment segment = core.tryAllocate(layout);
         if (segment == null) {
-            throw core.fitFailure(layout, "");
+            throw PoolErrors.fitFailure(layout, core, "");
         }
         return segment;
     }
@@ -136,18 +136,18 @@ public final class FixedBlockPool implements Allocator {
     public MemorySegment allocate(Layout layout, Duration timeout) {
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(timeout, "timeout");
-        core.requireOpen();
+        core.requireUsable();
         if (!core.fits(layout)) {
             core.countMisfit();
-            throw core.fitFailure(layout, "");
+            throw PoolErrors.fitFailure(layout, core, "");
         }
         final int index = BoundedWait.take(core, timeout);
         if (index == END) {
             core.countExhaustion();
-            throw core.fitFailure(layout, Thread.currentThread().isInterrupted()
+            throw PoolErrors.fitFailure(layout, core, Thread.currentThread().isInterrupted()
                     ? " (interrupted while waiting)" : " (waited " + timeout + ")");
         }
-        return core.handOut(index, layout.size());
+        return core.handOut(index, layout);
     }
 
     /**
@@ -174,7 +174,7 @@ public final class FixedBlockPool implements Allocator {
      */
     @Override
     public void deallocate(MemorySegment segment, Layout layout) {
-        core.deallocate(segment, layout, false);
+        core.free.deallocate(segment, layout, false);
     }
 
     /**
@@ -186,7 +186,7 @@ public final class FixedBlockPool implements Allocator {
      * @throws IllegalStateException    as {@link #deallocate}
      */
     public void deallocateAndWipe(MemorySegment segment, Layout layout) {
-        core.deallocate(segment, layout, true);
+        core.free.deallocate(segment, layout, true);
     }
 
     /**
@@ -202,7 +202,7 @@ public final class FixedBlockPool implements Allocator {
      * @throws IllegalStateException    when the pool is closed
      */
     public int allocate(MemorySegment[] into, int offset, int count) {
-        return core.takeMany(null, into, offset, count);
+        return core.bulk.takeMany(null, into, offset, count);
     }
 
     /**
@@ -218,7 +218,7 @@ public final class FixedBlockPool implements Allocator {
      *                                  or the pool is closed
      */
     public void deallocate(MemorySegment[] segments, int offset, int count) {
-        core.giveMany(null, segments, offset, count);
+        core.bulk.giveMany(null, segments, offset, count);
     }
 
     /**
@@ -269,7 +269,7 @@ public final class FixedBlockPool implements Allocator {
      */
     @Override
     public void close() {
-        core.close();
+        core.close(this);
     }
 
     /** @return the size of each block in bytes */

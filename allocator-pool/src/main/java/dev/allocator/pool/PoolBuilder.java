@@ -189,6 +189,13 @@ public final class PoolBuilder {
     /**
      * The allocator the slab comes from; default {@link Allocators#system()}.
      *
+     * <p>With {@code owns} false the pool registers itself with {@code backing}
+     * ({@link Allocator#addDependent}), so that closing or resetting the backing first closes the pool: its segments
+     * then throw {@link IllegalStateException} instead of reaching freed memory. A backing that does not honour
+     * dependents ({@code addDependent} returns {@code false}) must be kept open by the caller for as long as the pool
+     * is open; closing or resetting it earlier leaves the pool's segments over freed memory (undefined behaviour,
+     * up to a JVM crash).
+     *
      * @param backing the allocator
      * @param owns    {@code true} to have the pool's {@code close()} close {@code backing} after giving the slab back
      * @return this builder
@@ -206,7 +213,10 @@ public final class PoolBuilder {
      * @return the pool
      * @throws IllegalStateException    when {@code blockSize} or {@code capacity} was not set
      * @throws IllegalArgumentException when the slab's size ({@code stride * capacity}) overflows a {@code long}
-     * @throws dev.allocator.api.AllocationException when the backing allocator cannot provide the slab
+     * @throws dev.allocator.api.AllocationException when the backing allocator cannot provide the slab (its
+     *         reason), or, with reason {@code TOO_LARGE} and before anything is taken from the backing, when the
+     *         pool's per-block structures (about 72 bytes a block) would need more than half the maximum Java heap
+     *         or more than the heap has free now (maximum minus used); the message gives the need and both figures
      */
     public FixedBlockPool build() {
         if (blockSize < 0 || capacity < 0) {
@@ -215,7 +225,20 @@ public final class PoolBuilder {
         }
         final long align = alignment > 0 ? alignment : naturalAlignment(blockSize);
         final Allocator from = backing != null ? backing : Allocators.system();
-        return new FixedBlockPool(new PoolCore(Slab.carve(from, ownsBacking, blockSize, align, capacity), wipe,
-                checkDoubleFree, cache, cacheSlots, threadLanes));
+        PoolHeap.require(blockSize, align, capacity);
+        final Slab slab = Slab.carve(from, ownsBacking, blockSize, align, capacity);
+        final FixedBlockPool pool;
+        try {
+            pool = new FixedBlockPool(new PoolCore(slab, wipe, checkDoubleFree, cache, cacheSlots, threadLanes));
+            slab.register(pool);
+        } catch (RuntimeException | Error e) {
+            try {
+                slab.abandon();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return pool;
     }
 }
