@@ -134,8 +134,13 @@ public final class PoolBuilder {
     }
 
     /**
-     * Whether to detect double frees (default {@code true}). Off saves one compare-and-set per free; then a double
-     * free goes unnoticed and corrupts the pool.
+     * Whether double frees are detected even when they race (default {@code true}). On, every free (thread caches
+     * included) moves the block's state word to free with one compare-and-set, which also checks the layout: of two
+     * frees of one block, ordered or racing on two threads, exactly one succeeds and the other throws
+     * {@link IllegalStateException}. Off, the state word is read and written plainly (no atomic instruction): a
+     * double free whose two frees are ordered is still caught, but two racing ones may both succeed and put the block
+     * in two places; the pool then reports a corrupt free-list (and hands out no more blocks) when the second copy is
+     * taken while the first is held, and two takes racing on the two copies may hand the block to two owners.
      *
      * @param check {@code false} to turn the check off
      * @return this builder
@@ -161,9 +166,10 @@ public final class PoolBuilder {
      * owner calls {@link FixedBlockPool#releaseThreadCache()}. So with caching on, {@code tryAllocate} may return
      * {@code null} while blocks are parked in live threads that do not call the pool; the exhaustion message says how
      * many. Size the pool with that headroom, or use {@code cache(0)} for a pool that hands out its last block to any
-     * thread. On the lane path, double-free checking catches every double free whose two frees are ordered (the
-     * same thread, or a thread that received the block from the first freer), but not two frees racing on two
-     * threads; {@code cache(0)} catches those too. Blocks are not handed out in LIFO order across threads.
+     * thread. A timed {@link FixedBlockPool#allocate(dev.allocator.api.Layout, java.time.Duration) allocate} gets
+     * every block freed while it waits, whatever thread frees it. A free from a thread's own cache costs one
+     * uncontended compare-and-set of the block's state word (see {@link #checkDoubleFree}). Blocks are not handed out
+     * in LIFO order across threads.
      *
      * @param cache blocks per thread cache, 0 to {@link #MAX_CACHE}
      * @return this builder

@@ -54,11 +54,17 @@ class RacingDoubleFreeTest {
         }
     }
 
-    /** One round at a time: this thread allocates, both free at once, both allocate, ownership is checked. */
+    /**
+     * One round at a time: this thread allocates, both free at once, both wait until both frees are done (a free
+     * after the other thread has taken the block again is a free of someone else's block, which no state check can
+     * tell from a correct one), both allocate, ownership is checked.
+     */
     private static final class Race {
         private final Allocator allocator;
         private volatile int posted;
         private volatile int finished;
+        private volatile int mainFreed;
+        private volatile int otherFreedRound;
         private volatile boolean stopped;
         private volatile MemorySegment shared;
         private volatile MemorySegment otherGot;
@@ -75,6 +81,10 @@ class RacingDoubleFreeTest {
             shared = segment;
             posted = round;                                  // go
             boolean freed = free(segment);
+            mainFreed = round;
+            while (otherFreedRound != round) {
+                Thread.onSpinWait();
+            }
             MemorySegment mine = allocator.allocate(LAYOUT);
             while (finished != round) {
                 Thread.onSpinWait();
@@ -102,6 +112,10 @@ class RacingDoubleFreeTest {
                     Thread.onSpinWait();
                 }
                 otherFreed = free(shared);
+                otherFreedRound = round;
+                while (mainFreed != round) {
+                    Thread.onSpinWait();
+                }
                 otherGot = allocator.allocate(LAYOUT);
                 finished = round;
             }
