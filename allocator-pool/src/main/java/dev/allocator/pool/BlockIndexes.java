@@ -69,7 +69,7 @@ public final class BlockIndexes {
      */
     public int acquire(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        core.requireOpen();
+        core.requireUsable();
         return core.counted(BoundedWait.take(core, timeout));
     }
 
@@ -84,7 +84,7 @@ public final class BlockIndexes {
      * @throws IllegalStateException    when the pool is closed
      */
     public int acquire(int[] into, int offset, int count) {
-        return core.takeMany(Objects.requireNonNull(into, "into"), null, offset, count);
+        return core.bulk.takeMany(Objects.requireNonNull(into, "into"), null, offset, count);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class BlockIndexes {
      * @return the block's index, or -1 when no block of this pool starts at {@code address}
      */
     public int blockAt(long address) {
-        return core.blockAt(address);
+        return core.free.blockAt(address);
     }
 
     /**
@@ -131,7 +131,22 @@ public final class BlockIndexes {
      *                                  closed
      */
     public void release(int index) {
-        core.release(index);
+        core.free.release(index);
+    }
+
+    /**
+     * Gives block {@code index} back, checking that it was taken for {@code requested} bytes (by
+     * {@link #acquireFor}, or by the pool's {@code allocate} of a layout of that size): the counterpart of
+     * {@link #acquireFor} for routers, so that a free naming the wrong size is refused rather than counted.
+     *
+     * @param index     the block
+     * @param requested the bytes it was taken for
+     * @throws IllegalArgumentException when {@code index} is out of range, or the block was taken for another size
+     * @throws IllegalStateException    when the block is already free (with double-free checking on) or the pool is
+     *                                  closed
+     */
+    public void releaseFor(int index, long requested) {
+        core.free.releaseFor(index, requested);
     }
 
     /**
@@ -146,7 +161,7 @@ public final class BlockIndexes {
      *                                  or the pool is closed
      */
     public void release(int[] indices, int offset, int count) {
-        core.giveMany(Objects.requireNonNull(indices, "indices"), null, offset, count);
+        core.bulk.giveMany(Objects.requireNonNull(indices, "indices"), null, offset, count);
     }
 
     /** @return the number of blocks; indices run from 0 to this minus 1 */

@@ -7,7 +7,12 @@ import java.time.Duration;
 
 import static dev.allocator.pool.internal.FreeListDescriptor.END;
 
-/** Waits a bounded time for a free block: spin, then yield, then park, with an Agrona {@link IdleStrategy}. */
+/**
+ * Waits a bounded time for a free block: spin, then yield, then park, with an Agrona {@link IdleStrategy}. While it
+ * waits, every free (lane frees included) goes to the shared list, so a block freed by a live platform thread during
+ * the wait reaches the waiter; blocks parked in a live thread's cache before the wait began come back as for
+ * {@code tryAllocate} (that thread's next call, after the waiter's take has revoked its cache).
+ */
 final class BoundedWait {
 
     /** Busy spins before the first yield: a block freed within a microsecond or so is caught at once. */
@@ -36,14 +41,19 @@ final class BoundedWait {
         final long start = System.nanoTime();
         final long budget = saturatedNanos(timeout);
         final IdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
-        while ((index = pool.take()) == END) {
-            pool.requireOpen();
-            if (System.nanoTime() - start >= budget || Thread.currentThread().isInterrupted()) {
-                return END;
+        pool.free.waitStarted(); // from here on, frees go where this loop looks (see PoolFree's notes)
+        try {
+            while ((index = pool.take()) == END) {
+                pool.requireUsable();
+                if (System.nanoTime() - start >= budget || Thread.currentThread().isInterrupted()) {
+                    return END;
+                }
+                idle.idle();
             }
-            idle.idle();
+            return index;
+        } finally {
+            pool.free.waitEnded();
         }
-        return index;
     }
 
     private static long saturatedNanos(Duration timeout) {

@@ -46,24 +46,34 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
  *       up to a timeout for a block (spinning, then yielding, then parking).</li>
  *   <li><b>Misuse.</b> Giving back a segment this pool did not hand out, a slice that does not start at a block, or
  *       a segment with a layout other than the one it was allocated with throws {@link IllegalArgumentException};
- *       giving back a block that is already free throws {@link IllegalStateException} when double-free checking is
- *       on (the default). The message names the block's index and address, and nothing changes: counts and
- *       free-list stay as they were. With double-free checking off ({@link PoolBuilder#checkDoubleFree}) a double
- *       free is not detected and corrupts the pool: a block is then handed out twice (a corrupt free-list found later
- *       throws {@code IllegalStateException} saying so). Like any state-based check it cannot see a stale segment
- *       whose block has since been handed out again, and a free racing with the very take that hands the same block
- *       out (which a correct program cannot issue, since it does not hold the block yet) may be reported as a double
- *       free.</li>
+ *       giving back a block that is already free throws {@link IllegalStateException}: the layout must be exactly
+ *       the one the block was allocated with (size, and alignment), and a slice, a whole block for a smaller
+ *       allocation or another alignment is refused. The message names the block's index and address and both
+ *       layouts, and nothing changes: counts and free-list stay as they were. Of two frees of one block, ordered or
+ *       racing on two threads, exactly one succeeds (one compare-and-set of the block's state word per free); with
+ *       double-free checking off ({@link PoolBuilder#checkDoubleFree}) racing frees are not caught. Like any
+ *       state-based check it cannot see a stale segment whose block has since been handed out again, and a free
+ *       racing with the very take that hands the same block out (which a correct program cannot issue, since it
+ *       does not hold the block yet) may be reported as a double free.</li>
+ *   <li><b>Corrupt free-list.</b> A free block's first 4 bytes hold the pool's link. A write into a freed block
+ *       (through a stale segment or a raw address) can corrupt it; the pool checks every link it follows (in range)
+ *       and every block it hands out (its state must be free), so a corrupt link is reported as an
+ *       {@link IllegalStateException} naming the block, never an {@code IndexOutOfBoundsException} and never a
+ *       live block handed out again. From then on every allocation throws {@code IllegalStateException}; frees,
+ *       stats and {@link #close()} still work. Close the pool.</li>
  *   <li><b>Thread caches.</b> Unless built with {@code cache(0)}, each platform thread keeps up to {@code cache}
  *       free blocks of its own and takes and frees without atomic instructions (see {@link PoolBuilder#cache}).
  *       Cached blocks count as free; blocks parked in a live thread that does not call the pool are not available to
  *       other threads until it does, ends, or calls {@link #releaseThreadCache()}, so {@code tryAllocate} may then
  *       return {@code null} and say how many are parked. On that path a double free is caught when the two frees are
- *       ordered, not when they race on two threads. Which free block a take returns is unspecified.</li>
+ *       ordered or race. Which free block a take returns is unspecified.</li>
  *   <li><b>Wipe.</b> See {@link Wipe}; {@link #deallocateAndWipe} zeroes one block whatever the policy.</li>
  *   <li><b>Close.</b> {@link #close()} invalidates every segment the pool handed out (touching one then throws
  *       {@link IllegalStateException}), zeroes the slab when the policy says so, gives the slab back to the backing
- *       allocator, and closes that allocator when the pool owns it (pools built from a spec do). Later calls throw
+ *       allocator, and closes that allocator when the pool owns it (pools built from a spec do). A pool over a
+ *       backing it does not own is registered with it ({@link Allocator#addDependent}) and closed by it first.
+ *       A close from a thread that cannot give the slab back (the backing's memory is confined to another thread)
+ *       throws {@link WrongThreadException} and changes nothing. Later calls throw
  *       {@code IllegalStateException}, except {@link #close()}, {@link #owns}, {@link #stats()},
  *       {@link #poolStats()}, {@link #toString()} and the getters.</li>
  * </ul>
@@ -99,13 +109,13 @@ public final class FixedBlockPool implements Allocator {
      *
      * @throws AllocationException   reason {@code EXHAUSTED} when every block is in use, {@code TOO_LARGE} or
      *                               {@code UNSUPPORTED_ALIGNMENT} when the layout does not fit a block
-     * @throws IllegalStateException when the pool is closed
+     * @throws IllegalStateException when the pool is closed or its free-list was found corrupt
      */
     @Override
     public MemorySegment allocate(Layout layout) {
         final MemorySegment segment = core.tryAllocate(layout);
         if (segment == null) {
-            throw core.fitFailure(layout, "");
+            throw PoolErrors.fitFailure(layout, core, "");
         }
         return segment;
     }
@@ -113,7 +123,7 @@ public final class FixedBlockPool implements Allocator {
     /**
      * {@inheritDoc}
      *
-     * @throws IllegalStateException when the pool is closed
+     * @throws IllegalStateException when the pool is closed or its free-list was found corrupt
      */
     @Override
     public MemorySegment tryAllocate(Layout layout) {
@@ -123,7 +133,9 @@ public final class FixedBlockPool implements Allocator {
     /**
      * Allocates like {@link #allocate(Layout)}, but when no block is free waits up to {@code timeout} for one:
      * spinning, then yielding, then parking up to a millisecond at a time. For producer/consumer pipelines where the
-     * consumer frees what the producer allocates.
+     * consumer frees what the producer allocates: every block freed while this call waits, by any thread
+     * (thread caches included), is available to it; blocks parked in a live thread's cache before the wait began
+     * come back as for {@link #tryAllocate} (that thread's next call).
      *
      * @param layout  the size and alignment
      * @param timeout how long to wait at most; zero or negative means not at all
@@ -131,23 +143,24 @@ public final class FixedBlockPool implements Allocator {
      * @throws AllocationException   reason {@code EXHAUSTED} when no block was freed in time or the thread was
      *                               interrupted (its interrupt status stays set); {@code TOO_LARGE} or
      *                               {@code UNSUPPORTED_ALIGNMENT} when the layout does not fit a block
-     * @throws IllegalStateException when the pool is closed, before or during the wait
+     * @throws IllegalStateException when the pool is closed, before or during the wait, or its free-list was found
+     *                               corrupt
      */
     public MemorySegment allocate(Layout layout, Duration timeout) {
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(timeout, "timeout");
-        core.requireOpen();
+        core.requireUsable();
         if (!core.fits(layout)) {
             core.countMisfit();
-            throw core.fitFailure(layout, "");
+            throw PoolErrors.fitFailure(layout, core, "");
         }
         final int index = BoundedWait.take(core, timeout);
         if (index == END) {
             core.countExhaustion();
-            throw core.fitFailure(layout, Thread.currentThread().isInterrupted()
+            throw PoolErrors.fitFailure(layout, core, Thread.currentThread().isInterrupted()
                     ? " (interrupted while waiting)" : " (waited " + timeout + ")");
         }
-        return core.handOut(index, layout.size());
+        return core.handOut(index, layout);
     }
 
     /**
@@ -174,7 +187,7 @@ public final class FixedBlockPool implements Allocator {
      */
     @Override
     public void deallocate(MemorySegment segment, Layout layout) {
-        core.deallocate(segment, layout, false);
+        core.free.deallocate(segment, layout, false);
     }
 
     /**
@@ -186,7 +199,7 @@ public final class FixedBlockPool implements Allocator {
      * @throws IllegalStateException    as {@link #deallocate}
      */
     public void deallocateAndWipe(MemorySegment segment, Layout layout) {
-        core.deallocate(segment, layout, true);
+        core.free.deallocate(segment, layout, true);
     }
 
     /**
@@ -202,7 +215,7 @@ public final class FixedBlockPool implements Allocator {
      * @throws IllegalStateException    when the pool is closed
      */
     public int allocate(MemorySegment[] into, int offset, int count) {
-        return core.takeMany(null, into, offset, count);
+        return core.bulk.takeMany(null, into, offset, count);
     }
 
     /**
@@ -218,7 +231,7 @@ public final class FixedBlockPool implements Allocator {
      *                                  or the pool is closed
      */
     public void deallocate(MemorySegment[] segments, int offset, int count) {
-        core.giveMany(null, segments, offset, count);
+        core.bulk.giveMany(null, segments, offset, count);
     }
 
     /**
@@ -266,10 +279,12 @@ public final class FixedBlockPool implements Allocator {
      * @throws IllegalStateException when another thread is passing one of the pool's segments to a native call right
      *                               now (the JDK refuses to close the pool's arena then); nothing has changed and
      *                               {@code close()} may be called again
+     * @throws WrongThreadException  when the backing's memory is confined to another thread, which alone can take
+     *                               the slab back; nothing has changed, close the pool from that thread
      */
     @Override
     public void close() {
-        core.close();
+        core.close(this);
     }
 
     /** @return the size of each block in bytes */

@@ -134,8 +134,13 @@ public final class PoolBuilder {
     }
 
     /**
-     * Whether to detect double frees (default {@code true}). Off saves one compare-and-set per free; then a double
-     * free goes unnoticed and corrupts the pool.
+     * Whether double frees are detected even when they race (default {@code true}). On, every free (thread caches
+     * included) moves the block's state word to free with one compare-and-set, which also checks the layout: of two
+     * frees of one block, ordered or racing on two threads, exactly one succeeds and the other throws
+     * {@link IllegalStateException}. Off, the state word is read and written plainly (no atomic instruction): a
+     * double free whose two frees are ordered is still caught, but two racing ones may both succeed and put the block
+     * in two places; the pool then reports a corrupt free-list (and hands out no more blocks) when the second copy is
+     * taken while the first is held, and two takes racing on the two copies may hand the block to two owners.
      *
      * @param check {@code false} to turn the check off
      * @return this builder
@@ -161,9 +166,10 @@ public final class PoolBuilder {
      * owner calls {@link FixedBlockPool#releaseThreadCache()}. So with caching on, {@code tryAllocate} may return
      * {@code null} while blocks are parked in live threads that do not call the pool; the exhaustion message says how
      * many. Size the pool with that headroom, or use {@code cache(0)} for a pool that hands out its last block to any
-     * thread. On the lane path, double-free checking catches every double free whose two frees are ordered (the
-     * same thread, or a thread that received the block from the first freer), but not two frees racing on two
-     * threads; {@code cache(0)} catches those too. Blocks are not handed out in LIFO order across threads.
+     * thread. A timed {@link FixedBlockPool#allocate(dev.allocator.api.Layout, java.time.Duration) allocate} gets
+     * every block freed while it waits, whatever thread frees it. A free from a thread's own cache costs one
+     * uncontended compare-and-set of the block's state word (see {@link #checkDoubleFree}). Blocks are not handed out
+     * in LIFO order across threads.
      *
      * @param cache blocks per thread cache, 0 to {@link #MAX_CACHE}
      * @return this builder
@@ -189,6 +195,13 @@ public final class PoolBuilder {
     /**
      * The allocator the slab comes from; default {@link Allocators#system()}.
      *
+     * <p>With {@code owns} false the pool registers itself with {@code backing}
+     * ({@link Allocator#addDependent}), so that closing or resetting the backing first closes the pool: its segments
+     * then throw {@link IllegalStateException} instead of reaching freed memory. A backing that does not honour
+     * dependents ({@code addDependent} returns {@code false}) must be kept open by the caller for as long as the pool
+     * is open; closing or resetting it earlier leaves the pool's segments over freed memory (undefined behaviour,
+     * up to a JVM crash).
+     *
      * @param backing the allocator
      * @param owns    {@code true} to have the pool's {@code close()} close {@code backing} after giving the slab back
      * @return this builder
@@ -206,7 +219,10 @@ public final class PoolBuilder {
      * @return the pool
      * @throws IllegalStateException    when {@code blockSize} or {@code capacity} was not set
      * @throws IllegalArgumentException when the slab's size ({@code stride * capacity}) overflows a {@code long}
-     * @throws dev.allocator.api.AllocationException when the backing allocator cannot provide the slab
+     * @throws dev.allocator.api.AllocationException when the backing allocator cannot provide the slab (its
+     *         reason), or, with reason {@code TOO_LARGE} and before anything is taken from the backing, when the
+     *         pool's per-block structures (about 72 bytes a block) would need more than half the maximum Java heap
+     *         or more than the heap has free now (maximum minus used); the message gives the need and both figures
      */
     public FixedBlockPool build() {
         if (blockSize < 0 || capacity < 0) {
@@ -215,7 +231,20 @@ public final class PoolBuilder {
         }
         final long align = alignment > 0 ? alignment : naturalAlignment(blockSize);
         final Allocator from = backing != null ? backing : Allocators.system();
-        return new FixedBlockPool(new PoolCore(Slab.carve(from, ownsBacking, blockSize, align, capacity), wipe,
-                checkDoubleFree, cache, cacheSlots, threadLanes));
+        PoolHeap.require(blockSize, align, capacity);
+        final Slab slab = Slab.carve(from, ownsBacking, blockSize, align, capacity);
+        final FixedBlockPool pool;
+        try {
+            pool = new FixedBlockPool(new PoolCore(slab, wipe, checkDoubleFree, cache, cacheSlots, threadLanes));
+            slab.register(pool);
+        } catch (RuntimeException | Error e) {
+            try {
+                slab.abandon();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return pool;
     }
 }

@@ -1,10 +1,10 @@
 package dev.allocator.pool;
 
-import dev.allocator.api.AllocationException;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
 import dev.allocator.pool.internal.BlockCaches;
 import dev.allocator.pool.internal.BlockStates;
+import dev.allocator.pool.internal.FreeListCorruptException;
 import dev.allocator.pool.internal.HighWaterMark;
 import dev.allocator.pool.internal.Lane;
 import dev.allocator.pool.internal.TaggedFreeList;
@@ -29,13 +29,16 @@ final class PoolCore {
      * Maintainers' notes.
      *
      * Take (allocate, acquire): freeList.pop() is the linearization point (see TaggedFreeList for the CAS and its ABA
-     * tag); then, in the taking thread, which owns the block now: highWater.taken, clear the link word under
-     * wipe-on-free, states.taken (state, take count and requested bytes of that block).
-     * Give (deallocate, release): every check first (owner, block start, layout, range), then states.tryMarkFree, the
-     * CAS that decides a double free, then the wipe, then freeList.push, the linearization point of the free. Every
-     * check that can throw runs before anything changes: that is why a failed call leaves the pool as it was.
-     * Bulk take: one popChain CAS, then walk the chain (the blocks are ours). Bulk give: check every entry, mark every
-     * state (undo the marks if one fails), link the batch among itself, one pushChain CAS.
+     * tag); then, in the taking thread, which owns the block now: highWater.taken, then claim: states.take, which
+     * stores the block's state word (holder's layout) and take count after checking, with a plain read, that the
+     * word was FREE, then the link word is cleared under wipe-on-free. Every tier (lane, slot, list, bulk chain) ends in
+     * claim, so a block that reaches a taker while allocated (its free-list link was overwritten by a stray write,
+     * or a double free with checking off put it in twice) is never handed out: the pool reports a corrupt free-list
+     * naming the block and is poisoned (state CORRUPT: every later take throws IllegalStateException with the first
+     * report; frees, stats and close still work). Links are range-checked where they are read (TaggedFreeList), so a
+     * link outside the slab is reported the same way, never as an IndexOutOfBoundsException.
+     * Give (deallocate, release): PoolFree, whose notes give the checks, the state CAS and where a block goes.
+     * Bulk forms: PoolBulk.
      *
      * Counters: no shared counter and no thread-local lookup on the hot path. Each block's take count and requested
      * bytes are written by its holder only (BlockStates), and stats() adds them up, O(capacity); in use = blocks whose
@@ -44,32 +47,32 @@ final class PoolCore {
      * earlier version counted in per-thread cells behind a ThreadLocal: two lookups cost about 8 ns per pair.
      *
      * Thread caches (cache > 0): a platform thread that holds a lane (ThreadLanes.mine()) takes from and gives to
-     * its lane with plain loads and stores; the double-free check there is states.tryMarkFreePlain (a plain read and
-     * store of the state word), which catches every free ordered after the first but not two racing ones (documented
-     * on PoolBuilder.cache). Every other thread goes through BlockCaches' per-call slots, whose notes give the slot
-     * protocol, the happens-before edges and the linearization points, including that of an exhaustion, and which
-     * keep states.tryMarkFree's CAS. When a lane and the list are both empty, take tries the slots, then
+     * its lane with plain loads and stores; the state CAS (PoolFree) is the only atomic instruction of a lane free.
+     * Every other thread goes through BlockCaches' per-call slots, whose notes give the slot protocol, the
+     * happens-before edges and the linearization points, including that of an exhaustion. When a lane and the list
+     * are both empty, take tries the slots, then
      * ThreadLanes.takeSlow (adopt dead threads' lanes, revoke live ones). Blocks in lanes and slots count as free in
      * stats (their state is FREE). The high-water mark's exactness argument (HighWaterMark) needs a LIFO list with
      * nothing beside it: with caches it is an upper bound (it may count blocks that sat in caches), still at least the
      * true figure, since every block in use has an index no deeper than the deepest ever taken. takeMany trims the
      * caches when the list runs short; close() trims the slots (lanes need no trim: the slab goes away whole).
      *
-     * Fast free: deallocate first tries the common case in few bytecodes (blockAt, scope identity, size), so that a
-     * caller that inlines it lets the JIT remove the slice object of a smaller-than-block request; anything else goes
-     * to deallocateChecked, which names what is wrong. stride and its shift are copied from the Slab for that path.
-
-     * Close: CAS `closed`, then Slab.release. `closed` is read plain on the hot path (requireOpen): an operation
-     * racing with close may still pop or push: the list lives in the slab's scoped segment, so it throws
-     * IllegalStateException once the arena is closed, or its caller gets a segment that is already dead.
+     * Close: check that this thread may give the slab back (Slab.requireReleasableBy: a confined backing's segment
+     * must be accessible), then CAS `state` to CLOSED, then Slab.release, then unregister from a backing the pool
+     * does not own. `state` is read plain on the hot path (requireOpen, requireUsable): an operation racing with
+     * close may still pop or push: the list lives in the slab's scoped segment, so it throws IllegalStateException
+     * once the arena is closed, or its caller gets a segment that is already dead.
      */
 
-    private static final VarHandle CLOSED;
+    private static final VarHandle STATE;
     private static final ValueLayout.OfInt LINK_WORD = ValueLayout.JAVA_INT;
+    private static final int OPEN = 0;
+    private static final int CORRUPT = 1;
+    private static final int CLOSED = 2;
 
     static {
         try {
-            CLOSED = MethodHandles.lookup().findVarHandle(PoolCore.class, "closed", boolean.class);
+            STATE = MethodHandles.lookup().findVarHandle(PoolCore.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -86,29 +89,28 @@ final class PoolCore {
     final boolean checkDoubleFree;
     final long blockSize;
     final long alignment;
-    /**
-     * The slab's address, stride, log2(stride) (-1 when not a power of 2) and scope, copied here for the free path:
-     * going through {@code slab} there measured 24.9 ± 7.8 against 18.9 ± 3.1 ns per allocate+free (JMH, 2 forks).
-     */
-    private final long base;
-    private final long stride;
-    private final int strideShift;
+    /** The state word of a block taken whole by the index API or a bulk take (any alignment matches on free). */
+    final long wholeBlock;
+    /** The slab's scope: {@link #owns} is a scope identity test. */
     private final MemorySegment.Scope scope;
     final Wipe wipe;
     final boolean wipeOnFree;
     private final HighWaterMark highWater = new HighWaterMark();
     private final LongAdder exhaustions = new LongAdder();
     private final LongAdder otherFailures = new LongAdder();
-    private volatile boolean closed;
+    final PoolBulk bulk;
+    final PoolFree free;
+    /** OPEN, CORRUPT (a corrupt free-list was found: no more takes) or CLOSED. */
+    private volatile int state;
+    /** The first corrupt free-list report, for the exception every later take throws. */
+    private volatile IllegalStateException corruption;
 
     PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree, int cache, int cacheSlots, boolean lanes) {
         this.slab = slab;
         this.blocks = slab.blocks;
         this.blockSize = slab.blockSize;
-        this.base = slab.base;
+        this.wholeBlock = BlockStates.allocated(blockSize, 0);
         this.scope = slab.scope;
-        this.stride = slab.stride;
-        this.strideShift = Long.bitCount(stride) == 1 ? Long.numberOfTrailingZeros(stride) : -1;
         this.alignment = slab.alignment;
         this.wipe = wipe;
         this.wipeOnFree = wipe.onFree();
@@ -124,6 +126,8 @@ final class PoolCore {
         final int laneCount = ThreadLanes.defaultCount();
         final int laneSize = laneSize(cache, slab.capacity, laneCount);
         this.lanes = lanes && laneSize > 0 ? new ThreadLanes(freeList, laneSize, laneCount) : null;
+        this.bulk = new PoolBulk(this);
+        this.free = new PoolFree(this);
     }
 
     /**
@@ -136,16 +140,20 @@ final class PoolCore {
     }
 
     /**
-     * Throws once the pool is closed. The read is plain: close() racing with a call is the caller's bug, and what
-     * that call can then touch is safe (the slab's segments throw once their scope is closed), so the hot path pays
-     * no ordering for it.
+     * Throws once the pool is closed: the check of the free paths. The read is plain: close() racing with a call is
+     * the caller's bug, and what that call can then touch is safe (the slab's segments throw once their scope is
+     * closed), so the hot path pays no ordering for it.
      */
     void requireOpen() {
-        Checks.requireOpen((boolean) CLOSED.get(this), this);
+        Checks.requireOpen((int) STATE.get(this) == CLOSED, this);
     }
 
-    boolean isClosed() {
-        return closed;
+    /** Throws once the pool is closed or its free-list was found corrupt: the check of the take paths (plain). */
+    void requireUsable() {
+        if ((int) STATE.get(this) != OPEN) {
+            requireOpen();
+            throw PoolErrors.stillCorrupt(corruption, this);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------- take
@@ -153,7 +161,7 @@ final class PoolCore {
     /** A segment for {@code layout}, or null (counted) when it does not fit or no block is free. */
     MemorySegment tryAllocate(Layout layout) {
         Objects.requireNonNull(layout, "layout");
-        requireOpen();
+        requireUsable();
         if (!fits(layout)) {
             otherFailures.increment();
             return null;
@@ -163,7 +171,7 @@ final class PoolCore {
             exhaustions.increment();
             return null;
         }
-        return handOut(index, layout.size());
+        return handOut(index, layout);
     }
 
     boolean fits(Layout layout) {
@@ -178,22 +186,47 @@ final class PoolCore {
         exhaustions.increment();
     }
 
-    /** Counts and returns block {@code index} as a segment of {@code size} bytes. */
-    MemorySegment handOut(int index, long size) {
-        states.taken(index, size);
+    /** Claims and returns block {@code index}, just popped, as a segment for {@code layout}. */
+    MemorySegment handOut(int index, Layout layout) {
+        final long size = layout.size();
+        claim(index, BlockStates.allocated(size, layout.alignment()));
         final MemorySegment block = blocks[index];
         return size == blockSize ? block : block.asSlice(0, size);
     }
 
+    /**
+     * Records that the calling thread holds block {@code index}, just popped, with state {@code word}; when the block
+     * was not free, hands nothing out: poisons the pool and throws.
+     */
+    void claim(int index, long word) {
+        if (!states.take(index, word)) {
+            throw poison(PoolErrors.takenTwice(index, slab.address(index), states.statePlain(index), this));
+        }
+        if (wipeOnFree) {
+            blocks[index].set(LINK_WORD, 0, 0); // the link, the only non-zero word of a block freed under wipe
+        }
+    }
+
+    /**
+     * Marks the pool CORRUPT (the first report is kept) and returns the exception to throw: after a corrupt free-list
+     * the pool hands out nothing more, since the next block it would hand out could be a live one.
+     */
+    IllegalStateException poison(IllegalStateException report) {
+        if (STATE.compareAndSet(this, OPEN, CORRUPT)) {
+            corruption = report;
+        }
+        return report;
+    }
+
     /** An index (counted as a whole block), or END (counted as an exhaustion). */
     int acquire() {
-        requireOpen();
+        requireUsable();
         return counted(take());
     }
 
     /** Like {@link #acquire()}, counted as {@code requested} bytes in use; END (not counted) when it cannot fit. */
     int acquireFor(long requested) {
-        requireOpen();
+        requireUsable();
         if (requested < 0 || requested > blockSize) {
             throw PoolErrors.badRequest(requested, this);
         }
@@ -201,7 +234,7 @@ final class PoolCore {
         if (index == END) {
             exhaustions.increment();
         } else {
-            states.taken(index, requested);
+            claim(index, BlockStates.allocated(requested, 0));
         }
         return index;
     }
@@ -210,13 +243,25 @@ final class PoolCore {
         if (index == END) {
             exhaustions.increment();
         } else {
-            states.taken(index, blockSize);
+            claim(index, wholeBlock);
         }
         return index;
     }
 
-    /** Pops a block and does the taking thread's bookkeeping, but no counting; END when empty. */
+    /**
+     * Pops a block and does the taking thread's bookkeeping, but no counting and no claim; END when empty.
+     *
+     * @throws IllegalStateException when the free-list is found corrupt (the pool is then poisoned)
+     */
     int take() {
+        try {
+            return takeAny();
+        } catch (FreeListCorruptException e) {
+            throw poison(PoolErrors.corrupt(e, slab.address(e.block()), this));
+        }
+    }
+
+    private int takeAny() {
         final ThreadLanes lanes = this.lanes;
         final int index;
         if (lanes != null) {
@@ -238,99 +283,12 @@ final class PoolCore {
         return index != END ? took(index) : END;
     }
 
-    private int took(int index) {
+    int took(int index) {
         highWater.taken(index);
-        if (wipeOnFree) {
-            blocks[index].set(LINK_WORD, 0, 0);
-        }
         return index;
     }
 
-    AllocationException fitFailure(Layout layout, String how) {
-        if (layout.size() > blockSize) {
-            return PoolErrors.tooLarge(layout, this);
-        }
-        if (layout.alignment() > alignment) {
-            return PoolErrors.tooAligned(layout, this);
-        }
-        return PoolErrors.exhausted(layout, this, how);
-    }
-
     // ------------------------------------------------------------------------------------------------------- give
-
-    void deallocate(MemorySegment segment, Layout layout, boolean zero) {
-        Objects.requireNonNull(segment, "segment");
-        Objects.requireNonNull(layout, "layout");
-        requireOpen();
-        // The common case in few bytecodes, so that callers (a size-class router, a wrapper) can inline it and the
-        // JIT can drop the slice object of a smaller-than-block request: ours (same scope), at a block start, the
-        // layout it was allocated with. Everything else takes the checking path, which names what is wrong.
-        final long size = layout.size();
-        final int index = blockAt(segment.address());
-        if (index >= 0 && segment.scope() == scope && segment.byteSize() == size && size <= blockSize
-                && layout.alignment() <= alignment) {
-            give(index, zero || wipeOnFree);
-            return;
-        }
-        deallocateChecked(segment, layout, zero);
-    }
-
-    /** The block starting at {@code address}, or -1 when no block of this pool starts there. */
-    int blockAt(long address) {
-        final long offset = address - base;
-        final int shift = strideShift;
-        if (shift >= 0) {
-            return offset >= 0 && (offset & (stride - 1)) == 0 && (offset >>> shift) < blocks.length
-                    ? (int) (offset >>> shift) : -1;
-        }
-        return offset >= 0 && offset % stride == 0 && offset / stride < blocks.length ? (int) (offset / stride) : -1;
-    }
-
-    private void deallocateChecked(MemorySegment segment, Layout layout, boolean zero) {
-        final int index = indexOf(segment);
-        final long size = segment.byteSize();
-        if (layout.size() != size || size > blockSize || layout.alignment() > alignment) {
-            throw PoolErrors.wrongLayout(index, slab.address(index), segment, layout, this);
-        }
-        give(index, zero || wipeOnFree);
-    }
-
-    void release(int index) {
-        requireOpen();
-        give(checkRange(index), wipeOnFree);
-    }
-
-    private void give(int index, boolean zero) {
-        final ThreadLanes lanes = this.lanes;
-        final Lane lane = lanes != null ? lanes.mine() : null;
-        if (lane != null) {
-            // the calling thread's own lane: an ordered double free is still caught, see checkDoubleFree's docs
-            if (!checkDoubleFree) {
-                states.markFree(index);
-            } else if (!states.tryMarkFreePlain(index)) {
-                throw PoolErrors.doubleFree(index, slab.address(index), this);
-            }
-            if (zero) {
-                blocks[index].fill((byte) 0);
-            }
-            lanes.give(lane, index);
-            return;
-        }
-        if (!checkDoubleFree) {
-            states.markFree(index);
-        } else if (!states.tryMarkFree(index)) {
-            throw PoolErrors.doubleFree(index, slab.address(index), this);
-        }
-        if (zero) {
-            blocks[index].fill((byte) 0);
-        }
-        final BlockCaches caches = this.caches;
-        if (caches != null) {
-            caches.give(index);
-        } else {
-            freeList.push(index);
-        }
-    }
 
     int indexOf(MemorySegment segment) {
         if (!owns(segment)) {
@@ -356,45 +314,7 @@ final class PoolCore {
         return segment.scope() == scope;
     }
 
-    // ------------------------------------------------------------------------------------------------------- bulk
-
-    /**
-     * Pops up to {@code count} blocks with one CAS and writes them, from {@code offset} on, to {@code indices} or, when
-     * that is null, as whole-block segments to {@code segments}; returns how many.
-     */
-    int takeMany(int[] indices, MemorySegment[] segments, int offset, int count) {
-        checkArrayRange(indices != null ? indices.length : segments.length, offset, count);
-        requireOpen();
-        if (count == 0) {
-            return 0;
-        }
-        int taken = takeChain(indices, segments, offset, count);
-        if (taken < count && caches != null && trimCaches() > 0) {
-            taken += takeChain(indices, segments, offset + taken, count - taken);
-        }
-        if (taken < count) {
-            exhaustions.increment();
-        }
-        return taken;
-    }
-
-    private int takeChain(int[] indices, MemorySegment[] segments, int offset, int count) {
-        final long chain = freeList.popChain(count);
-        final int taken = TaggedFreeList.chainLength(chain);
-        int index = TaggedFreeList.chainFirst(chain);
-        for (int i = offset; i < offset + taken; i++) {
-            final int next = freeList.next(index);
-            took(index);
-            states.taken(index, blockSize);
-            if (indices != null) {
-                indices[i] = index;
-            } else {
-                segments[i] = blocks[index];
-            }
-            index = next;
-        }
-        return taken;
-    }
+    // -------------------------------------------------------------------------------------------- caches
 
     /** Gives every cached block back to the shared list; 0 when caching is off. */
     int trim() {
@@ -402,7 +322,7 @@ final class PoolCore {
         return caches != null ? trimCaches() : 0;
     }
 
-    private int trimCaches() {
+    int trimCaches() {
         return caches.trim() + (lanes != null ? lanes.trim() : 0);
     }
 
@@ -417,65 +337,6 @@ final class PoolCore {
         return lanes != null ? lanes.parkedElsewhere() : 0;
     }
 
-    /**
-     * Gives back the {@code count} blocks from {@code offset} on in {@code indices} or, when that is null, the
-     * whole-block segments in {@code segments}, with one CAS; all or none.
-     */
-    void giveMany(int[] indices, MemorySegment[] segments, int offset, int count) {
-        checkArrayRange(indices != null ? indices.length : segments.length, offset, count);
-        requireOpen();
-        if (count == 0) {
-            return;
-        }
-        for (int i = offset; i < offset + count; i++) {
-            entry(indices, segments, i); // every check that can throw, before anything changes
-        }
-        final BlockStates states = this.states;
-        for (int i = offset; i < offset + count; i++) {
-            final int index = entry(indices, segments, i);
-            if (!checkDoubleFree) {
-                states.markFree(index);
-            } else if (!states.tryMarkFree(index)) {
-                for (int j = offset; j < i; j++) {
-                    states.undoFree(entry(indices, segments, j), blockSize);
-                }
-                throw PoolErrors.doubleFree(index, slab.address(index), this);
-            }
-        }
-        final int first = entry(indices, segments, offset);
-        int previous = first;
-        for (int i = offset + 1; i <= offset + count; i++) {
-            if (wipeOnFree) {
-                blocks[previous].fill((byte) 0);
-            }
-            if (i < offset + count) {
-                final int index = entry(indices, segments, i);
-                freeList.link(previous, index);
-                previous = index;
-            }
-        }
-        freeList.pushChain(first, previous);
-    }
-
-    /** The checked block index of a bulk give's entry {@code i}. */
-    private int entry(int[] indices, MemorySegment[] segments, int i) {
-        if (indices != null) {
-            return checkRange(indices[i]);
-        }
-        final MemorySegment segment = Objects.requireNonNull(segments[i], "segment");
-        final int index = indexOf(segment);
-        if (segment.byteSize() != blockSize) {
-            throw PoolErrors.wrongLayout(index, slab.address(index), segment, Layout.of(blockSize, alignment), this);
-        }
-        return index;
-    }
-
-    static void checkArrayRange(int length, int offset, int count) {
-        if (offset < 0 || count < 0 || offset > length - count) {
-            throw PoolErrors.badRange(length, offset, count);
-        }
-    }
-
     // ------------------------------------------------------------------------------------- stats and lifecycle
 
     PoolStats stats() {
@@ -488,10 +349,24 @@ final class PoolCore {
                 slab.bytes());
     }
 
-    void close() {
-        if (!CLOSED.compareAndSet(this, false, true)) {
+    /**
+     * Closes the pool once; {@code self} is the face registered with a backing the pool does not own.
+     *
+     * @throws WrongThreadException  when this thread may not give the slab back (nothing changes)
+     * @throws IllegalStateException when a block is in use by a native call in another thread (nothing changes)
+     */
+    void close(AutoCloseable self) {
+        if (state == CLOSED) {
             return;
         }
+        slab.requireReleasableBy(Thread.currentThread(), this);
+        int before;
+        do {
+            before = state;
+            if (before == CLOSED) {
+                return;
+            }
+        } while (!STATE.compareAndSet(this, before, CLOSED));
         if (caches != null) {
             caches.trim();
         }
@@ -499,16 +374,18 @@ final class PoolCore {
             slab.release(wipe.onClose());
         } catch (IllegalStateException inUse) {
             if (slab.scope.isAlive()) {
-                closed = false;
+                state = before;
             }
             throw inUse;
         }
+        slab.unregister(self);
     }
 
     @Override
     public String toString() {
         final PoolStats stats = stats();
         return "pool(" + blockSize + " B x " + stats.capacity() + ", " + stats.inUse() + " in use, high-water "
-                + stats.highWater() + ", " + stats.exhaustions() + " exhausted" + (closed ? ", closed)" : ")");
+                + stats.highWater() + ", " + stats.exhaustions() + " exhausted"
+                + (state == CLOSED ? ", closed)" : state == CORRUPT ? ", free-list corrupt)" : ")");
     }
 }

@@ -4,6 +4,9 @@ import dev.allocator.api.AllocationException;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
 
+import dev.allocator.pool.internal.BlockStates;
+import dev.allocator.pool.internal.FreeListCorruptException;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -27,11 +30,50 @@ final class PoolErrors {
                 + " of " + pool + ": give back the segment the pool handed out, not a slice of it");
     }
 
+    /**
+     * A free whose layout or segment is not the allocation's: names both. {@code segment} may be null (the index
+     * API); {@code word} is the block's state word, FREE when the free was rejected before it was read.
+     */
     static IllegalArgumentException wrongLayout(int index, long address, MemorySegment segment, Layout layout,
-                                                PoolCore pool) {
+                                                long word, PoolCore pool) {
+        final String given = segment == null ? "for " + layout.size() + " bytes"
+                : "with layout " + layout + " (the segment has " + segment.byteSize() + " bytes)";
+        final String allocated = BlockStates.isAllocatedWord(word)
+                ? "it was allocated for " + BlockStates.requested(word) + " bytes"
+                + (BlockStates.alignment(word) == 0 ? "" : " aligned " + BlockStates.alignment(word))
+                : "the pool's blocks are " + pool.blockSize + " B aligned " + pool.alignment;
         return new IllegalArgumentException("block " + index + " at " + Checks.hex(address) + " of " + pool
-                + " was given back with layout " + layout + ", but the segment has " + segment.byteSize()
-                + " bytes and the pool's blocks are " + pool.blockSize + " B aligned " + pool.alignment);
+                + " was given back " + given + ", but " + allocated
+                + ": give back the segment the pool handed out, with the layout it was allocated with");
+    }
+
+    /** A block on its way to a caller through the free-list is not free: the list is corrupt. */
+    static IllegalStateException takenTwice(int index, long address, long word, PoolCore pool) {
+        return new IllegalStateException("free-list of " + pool + " is corrupt: block " + index + " at "
+                + Checks.hex(address) + " was about to be handed out but is " + (BlockStates.isAllocatedWord(word)
+                ? "allocated (for " + BlockStates.requested(word) + " bytes)" : "not free")
+                + "; a freed block was written to, or freed twice with double-free checking off."
+                + " The pool hands out no more blocks; close it");
+    }
+
+    /** A link found out of range by the free-list. */
+    static IllegalStateException corrupt(FreeListCorruptException found, long address, PoolCore pool) {
+        return new IllegalStateException("free-list of " + pool + " is corrupt at block " + found.block() + " at "
+                + Checks.hex(address) + ": " + found.getMessage() + ". The pool hands out no more blocks; close it",
+                found);
+    }
+
+    /** A take after the pool was poisoned. */
+    static IllegalStateException stillCorrupt(IllegalStateException first, PoolCore pool) {
+        return new IllegalStateException(pool + " hands out no more blocks: its free-list was found corrupt ("
+                + (first != null ? first.getMessage() : "see the first report") + ")", first);
+    }
+
+    /** The calling thread cannot give the slab back to the backing. */
+    static WrongThreadException wrongThread(PoolCore pool, Object backing) {
+        return new WrongThreadException(pool + " cannot be closed from thread '" + Thread.currentThread().getName()
+                + "': the slab it must give back to " + backing + " is confined to another thread; nothing was"
+                + " closed: close the pool from the thread that owns " + backing);
     }
 
     static IllegalStateException doubleFree(int index, long address, PoolCore pool) {
@@ -47,6 +89,17 @@ final class PoolErrors {
     static IllegalArgumentException badRange(int length, int offset, int count) {
         return new IllegalArgumentException("offset and count must lie within the array of length " + length
                 + ": offset=" + offset + ", count=" + count);
+    }
+
+    /** Why {@code layout} got no block: too large, too aligned, or none free ({@code how} says how it waited). */
+    static AllocationException fitFailure(Layout layout, PoolCore pool, String how) {
+        if (layout.size() > pool.blockSize) {
+            return tooLarge(layout, pool);
+        }
+        if (layout.alignment() > pool.alignment) {
+            return tooAligned(layout, pool);
+        }
+        return exhausted(layout, pool, how);
     }
 
     static AllocationException tooLarge(Layout layout, PoolCore pool) {

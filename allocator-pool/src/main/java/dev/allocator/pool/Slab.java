@@ -139,6 +139,43 @@ final class Slab {
         }
     }
 
+    /**
+     * Throws, changing nothing, when {@code thread} may not give the slab back: the backing's segment is confined to
+     * another thread (an arena confined to its owner), so its deallocate and close would fail after the pool had
+     * closed itself.
+     *
+     * @throws WrongThreadException naming the pool and the backing
+     */
+    void requireReleasableBy(Thread thread, PoolCore pool) {
+        if (!backingSegment.isAccessibleBy(thread)) {
+            throw PoolErrors.wrongThread(pool, backing);
+        }
+    }
+
+    /**
+     * Registers the pool with a backing it does not own, so that the backing closes it before freeing the slab
+     * ({@link Allocator#addDependent}). When the backing does not honour dependents the caller must keep it open for
+     * as long as the pool is.
+     */
+    void register(AutoCloseable pool) {
+        if (!ownsBacking) {
+            backing.addDependent(pool);
+        }
+    }
+
+    /** Forgets the registration of {@link #register}, once the slab is back. */
+    void unregister(AutoCloseable pool) {
+        if (!ownsBacking) {
+            backing.removeDependent(pool);
+        }
+    }
+
+    /** Gives the slab back after building the pool failed, leaving the backing open even when owned. */
+    void abandon() {
+        arena.close();
+        backing.deallocate(backingSegment, slabLayout);
+    }
+
     /** The backing allocator, for messages. */
     Allocator backing() {
         return backing;

@@ -124,8 +124,12 @@ public final class BlockCaches {
             final CacheSlot slot = slots[(home + probe) & mask];
             final int word = slot.tryClaim();
             if (word != CacheSlot.BUSY) {
-                final int index = takeFrom(slot);
-                slot.release(word);
+                final int index;
+                try {
+                    index = takeFrom(slot);
+                } finally {
+                    slot.release(word); // also when the list is found corrupt: the slot must not stay claimed
+                }
                 return index != END ? index : takeSlow();
             }
         }

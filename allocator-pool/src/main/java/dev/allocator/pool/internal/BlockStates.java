@@ -5,16 +5,17 @@ import java.lang.invoke.VarHandle;
 
 /**
  * What the pool knows per block: allocated or free (for catching double frees and counting blocks in use), how many
- * times it was taken, and how many bytes its current holder asked for. The counters live here, per block, because
- * only the block's holder ever writes them: counting costs the hot path no atomic instruction and no thread-local
- * lookup. Any thread may call any method; the writing ones only as described.
+ * times it was taken, and the layout its current holder asked for (bytes, and alignment when the request had one).
+ * The counters live here, per block, because only the block's holder ever writes them: counting costs the hot path no
+ * thread-local lookup. Any thread may call any method; the writing ones only as described.
  *
  * {@snippet :
- * BlockStates states = new BlockStates(1024);     // every block starts free
- * states.taken(5, 64);                            // right after the pool pops block 5 for a 64-byte request
- * boolean first = states.tryMarkFree(5);          // true: the free may proceed
- * boolean again = states.tryMarkFree(5);          // false: a double free
- * long[] totals = states.sum();                   // {allocations, inUse, bytesInUse} = {1, 0, 0}
+ * BlockStates states = new BlockStates(1024);        // every block starts free
+ * long word = BlockStates.allocated(64, 8);          // the state word of a block held for 64 bytes aligned 8
+ * boolean was = states.take(5, word);                // right after the pool pops block 5: true, it was free
+ * boolean freed = states.tryFree(5, word);           // true: the free may proceed
+ * boolean again = states.tryFree(5, word);           // false: the block is free already (a double free)
+ * long[] totals = states.sum();                      // {allocations, inUse, bytesInUse} = {1, 0, 0}
  * }
  */
 public final class BlockStates {
@@ -22,17 +23,20 @@ public final class BlockStates {
     /*
      * Maintainers' notes.
      *
-     * One long[] holds two words per block, side by side on one cache line: the state word (0 when FREE;
-     * requested << 1 | 1 when ALLOCATED, so the state and the holder's requested bytes are one store) and the take
-     * count. Keeping them together costs the hot path one array, one bounds check and one cache line per block.
+     * One long[] holds two words per block, side by side on one cache line: the state word and the take count.
+     * State word: FREE = 0; ALLOCATED = requested << 8 | alignCode << 1 | 1, where alignCode is log2(alignment) + 1,
+     * or 0 when the take named no alignment (the index API, bulk takes): then any alignment matches on free. So the
+     * state and the holder's layout are one store, and a free that names the holder's exact layout is one CAS of the
+     * exact expected word to FREE (tryFree). Keeping state and count together costs the hot path one array, one
+     * bounds check and one cache line per block.
      *
-     * A block goes FREE -> ALLOCATED only in the thread that has just popped it (it owns the block), and
-     * ALLOCATED -> FREE through tryMarkFree's CAS (or tryMarkFreePlain / markFree on the paths that need no CAS),
-     * before the block is pushed. Of two racing tryMarkFree calls on one block exactly one CAS succeeds: that CAS is
-     * the linearization point of the free, and the loser reports a double free without touching the free-list. Since
-     * the state is FREE before the push, and the push happens-before the next pop, the next owner's store cannot be
-     * lost. The plain forms serve a thread's own cache (ThreadLanes): they catch a double free whenever the two
-     * frees are ordered by happens-before, not two frees racing on two threads (documented on PoolBuilder.cache).
+     * A block goes FREE -> ALLOCATED only in the thread that has just popped it (it owns the block): take() is a plain
+     * read (which must see FREE: anything else means the block reached the taker through a corrupt free-list) and a
+     * plain store. ALLOCATED -> FREE goes through a CAS (tryFree, tryFreeAny) before the block is pushed, on every
+     * path: of two racing frees of one block exactly one CAS succeeds; that CAS is the linearization point of the
+     * free, and the loser reports a double free without touching any list or cache. Since the state is FREE before
+     * the push, and the push happens-before the next pop, the next owner's store cannot be lost. markFree (a plain
+     * store) serves double-free checking off only.
      *
      * Take counts are written only by the block's holder, right after it popped the block; the free-list CAS (or the
      * lane's single owner) orders successive holders. Readers (sum) use opaque reads: each figure is a value some
@@ -59,7 +63,12 @@ public final class BlockStates {
     private static final int SPREAD = 64;
     /** Unused longs before and after the used pairs: 128 bytes, see the maintainers' notes. */
     private static final int PAD = 16;
-    private static final long FREE = 0;
+    /** The state word of a free block. */
+    public static final long FREE = 0;
+    /** Set on an allocated word while a bulk free is checking its whole batch ({@link #tryBeginFree}). */
+    public static final long FREEING = Long.MIN_VALUE;
+    private static final int REQUESTED_SHIFT = 8;
+    private static final long ALIGN_MASK = 0xFE;
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long[] words;
@@ -71,28 +80,135 @@ public final class BlockStates {
      * @param capacity the number of blocks
      */
     public BlockStates(int capacity) {
+        this.rowShift = rowShift(capacity);
+        this.words = new long[length(rowShift)];
+    }
+
+    private static int rowShift(int capacity) {
         final int rows = (int) ((capacity + (long) SPREAD - 1) / SPREAD);
-        this.rowShift = rows <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(rows - 1);
-        this.words = new long[2 * (SPREAD << rowShift) + 2 * PAD];
+        return rows <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(rows - 1);
+    }
+
+    private static int length(int rowShift) {
+        return 2 * (SPREAD << rowShift) + 2 * PAD;
     }
 
     /**
-     * Records that the calling thread has just taken block {@code index} from the free-list for a request of
-     * {@code requested} bytes.
+     * The Java heap the states of {@code capacity} blocks take, array header included, without allocating them.
+     *
+     * @param capacity the number of blocks
+     * @return bytes
+     */
+    public static long heapBytes(int capacity) {
+        return 16L + Long.BYTES * (long) length(rowShift(capacity));
+    }
+
+    /**
+     * The state word of a block held for a request of {@code requested} bytes aligned to {@code alignment}.
+     *
+     * @param requested the bytes asked for, {@code >= 0} and below 2^55
+     * @param alignment a power of two, or 0 when the request named none (any alignment then matches on free)
+     * @return the word
+     */
+    public static long allocated(long requested, long alignment) {
+        final long code = alignment == 0 ? 0 : Long.numberOfTrailingZeros(alignment) + 1;
+        return requested << REQUESTED_SHIFT | code << 1 | 1;
+    }
+
+    /**
+     * Whether a state word is that of an allocated block.
+     *
+     * @param word a state word
+     * @return {@code true} when allocated
+     */
+    public static boolean isAllocatedWord(long word) {
+        return (word & 1) != 0;
+    }
+
+    /**
+     * The bytes the holder asked for, from an allocated block's state word.
+     *
+     * @param word an allocated state word
+     * @return the requested bytes
+     */
+    public static long requested(long word) {
+        return (word & ~FREEING) >>> REQUESTED_SHIFT;
+    }
+
+    /**
+     * The alignment the holder asked for, from an allocated block's state word.
+     *
+     * @param word an allocated state word
+     * @return the alignment, or 0 when the take named none
+     */
+    public static long alignment(long word) {
+        final long code = (word & ALIGN_MASK) >>> 1;
+        return code == 0 ? 0 : 1L << (code - 1);
+    }
+
+    /**
+     * Whether a free naming {@code requested} bytes aligned to {@code alignment} matches the allocated word
+     * {@code word}: the same bytes, and the same alignment unless the take named none.
+     *
+     * @param word      an allocated state word
+     * @param requested the bytes the free names
+     * @param alignment the alignment the free names
+     * @return {@code true} when it matches
+     */
+    public static boolean matches(long word, long requested, long alignment) {
+        return (word & FREEING) == 0 && requested(word) == requested
+                && ((word & ALIGN_MASK) == 0 || alignment(word) == alignment);
+    }
+
+    /**
+     * Records that the calling thread has just popped block {@code index} and now holds it with state {@code word}
+     * ({@link #allocated}), unless the block was not free: then nothing changes.
+     *
+     * @param index the block
+     * @param word  the allocated state word
+     * @return {@code true} when the block was free (as every block popped from an intact free-list is); {@code false}
+     *         when it was allocated, which means the free-list is corrupt
+     */
+    public boolean take(int index, long word) {
+        final long[] words = this.words;
+        final int at = at(index);
+        if (words[at] != FREE) {
+            return false;
+        }
+        words[at] = word;
+        words[at + 1]++;
+        return true;
+    }
+
+    /**
+     * Records that the calling thread, which has just popped block {@code index}, holds it for {@code requested}
+     * bytes; no check. For tests and the jcstress harness.
      *
      * @param index     the block
      * @param requested the bytes asked for
      */
     public void taken(int index, long requested) {
-        final long[] words = this.words;
         final int at = at(index);
-        words[at] = requested << 1 | 1;
+        words[at] = allocated(requested, 0);
         words[at + 1]++;
     }
 
     /**
-     * Marks block {@code index} free if it is allocated, atomically: of two racing calls for one block exactly one
-     * returns {@code true}.
+     * Marks block {@code index} free if its state is exactly {@code expected}, atomically: of two racing calls for
+     * one block at most one returns {@code true}.
+     *
+     * @param index    the block
+     * @param expected the allocated state word the free expects
+     * @return {@code true} when the block was held with {@code expected} and is now free; {@code false} when its
+     *         state was anything else, in which case nothing changed (read it with {@link #stateVolatile})
+     */
+    public boolean tryFree(int index, long expected) {
+        return WORD.compareAndSet(words, at(index), expected, FREE);
+    }
+
+    /**
+     * Marks block {@code index} free if it is allocated, whatever the layout, atomically: of two racing calls for one
+     * block exactly one returns {@code true}.
      *
      * @param index the block
      * @return {@code true} when the block was allocated and is now free; {@code false} when it was free (a double
@@ -101,26 +217,7 @@ public final class BlockStates {
     public boolean tryMarkFree(int index) {
         final int at = at(index);
         final long word = (long) WORD.getVolatile(words, at);
-        return (word & 1) != 0 && WORD.compareAndSet(words, at, word, FREE);
-    }
-
-    /**
-     * Like {@link #tryMarkFree} but without an atomic read-modify-write, for a free from the thread-private fast path:
-     * a plain read of the state, then a plain store. A double free is caught whenever the two frees are ordered
-     * by happens-before (the usual bug: the same thread frees twice, or frees a block it handed to another thread that
-     * freed it already); two frees of one block racing on two threads may both succeed.
-     *
-     * @param index the block
-     * @return {@code true} when the block was allocated and is now free; {@code false} when it was free
-     */
-    public boolean tryMarkFreePlain(int index) {
-        final long[] words = this.words;
-        final int at = at(index);
-        if ((words[at] & 1) == 0) {
-            return false;
-        }
-        words[at] = FREE;
-        return true;
+        return isAllocatedWord(word) && WORD.compareAndSet(words, at, word, FREE);
     }
 
     /**
@@ -133,14 +230,54 @@ public final class BlockStates {
     }
 
     /**
-     * Undoes a successful {@link #tryMarkFree} of a whole block whose holder asked for {@code requested} bytes, when
-     * a bulk free is rolled back.
+     * First step of a bulk free: marks block {@code index}, held with state {@code word}, as being freed, atomically
+     * (a racing free of it then fails); then {@link #endFree} or {@link #undoFree}.
      *
-     * @param index     the block
-     * @param requested the bytes the holder had asked for
+     * @param index the block
+     * @param word  the allocated state word read from it
+     * @return {@code true} when the state was still {@code word}
      */
-    public void undoFree(int index, long requested) {
-        WORD.setRelease(words, at(index), requested << 1 | 1);
+    public boolean tryBeginFree(int index, long word) {
+        return WORD.compareAndSet(words, at(index), word, word | FREEING);
+    }
+
+    /**
+     * Completes a bulk free begun with {@link #tryBeginFree}: the block is free.
+     *
+     * @param index the block
+     */
+    public void endFree(int index) {
+        WORD.setRelease(words, at(index), FREE);
+    }
+
+    /**
+     * Puts back the state a bulk free replaced, when that free is rolled back.
+     *
+     * @param index the block
+     * @param word  the state word it had
+     */
+    public void undoFree(int index, long word) {
+        WORD.setRelease(words, at(index), word);
+    }
+
+    /**
+     * Block {@code index}'s state word (a volatile read).
+     *
+     * @param index the block
+     * @return the word: {@link #FREE} or an allocated word
+     */
+    public long stateVolatile(int index) {
+        return (long) WORD.getVolatile(words, at(index));
+    }
+
+    /**
+     * Block {@code index}'s state word, read plain: for the thread that holds the block, or a hint.
+     *
+     * @param index the block
+     * @return the word
+     */
+    public long statePlain(int index) {
+        return words[at(index)];
     }
 
     /**
@@ -150,7 +287,7 @@ public final class BlockStates {
      * @return {@code true} when allocated
      */
     public boolean isAllocated(int index) {
-        return ((long) WORD.getVolatile(words, at(index)) & 1) != 0;
+        return isAllocatedWord(stateVolatile(index));
     }
 
     /** Where block {@code index}'s state word is (its take count is the next long): see the maintainers' notes. */
@@ -172,9 +309,9 @@ public final class BlockStates {
         for (int i = PAD; i < words.length - PAD; i += 2) {
             final long word = (long) WORD.getOpaque(words, i);
             allocations += (long) WORD.getOpaque(words, i + 1);
-            if ((word & 1) != 0) {
+            if (isAllocatedWord(word)) {
                 inUse++;
-                inUseBytes += word >>> 1;
+                inUseBytes += requested(word);
             }
         }
         return new long[]{allocations, inUse, inUseBytes};

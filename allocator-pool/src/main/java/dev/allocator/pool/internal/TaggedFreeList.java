@@ -58,6 +58,8 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
      *
      * pop: read head (volatile) -> if END, the list was empty at that read: the linearization point of an empty pop.
      *      Read link(first) -> CAS head (tag, first) to (tag+1, link). The successful CAS is the linearization point.
+     *      A link out of range is either stale (the head moved: retry) or, with the head unchanged, a stray write into
+     *      a free block: FreeListCorruptException, and the list stays as it was (never a head outside the slab).
      *      The link read may race with a thread that popped `first` meanwhile and wrote user data over it; then the
      *      tag has moved on (I3) and the CAS fails, so a torn or stale link is never installed. Without the tag, that
      *      is the ABA bug: first popped, another popped, first pushed back, and the stale link (the other block, now
@@ -130,22 +132,29 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
      * Takes the first free block.
      *
      * @return its index, or {@link FreeListDescriptor#END} when the list is empty
+     * @throws FreeListCorruptException when the first free block's link is out of range while the head is unchanged
+     *                                  (written to while free); the list is unchanged
      */
     public int pop() {
         final MemorySegment links = this.links;
         final long stride = this.stride;
-        long head;
-        int first;
-        int next;
-        do {
-            head = (long) HEAD.getVolatile(this);
-            first = FreeListDescriptor.index(head);
+        while (true) {
+            final long head = (long) HEAD.getVolatile(this);
+            final int first = FreeListDescriptor.index(head);
             if (first == END) {
                 return END;
             }
-            next = links.get(LINK, FreeListDescriptor.linkOffset(first, stride));
-        } while (!HEAD.compareAndSet(this, head, FreeListDescriptor.successor(head, next)));
-        return first;
+            final int next = links.get(LINK, FreeListDescriptor.linkOffset(first, stride));
+            if (next < END || next >= capacity) {
+                if ((long) HEAD.getVolatile(this) == head) {
+                    throw corrupt(first, next);
+                }
+                continue; // a stale read of a block popped and written meanwhile: the head has moved on
+            }
+            if (HEAD.compareAndSet(this, head, FreeListDescriptor.successor(head, next))) {
+                return first;
+            }
+        }
     }
 
     /**
@@ -169,8 +178,8 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
      *
      * @param count how many blocks are wanted, {@code >= 1}
      * @return the chain, packed: {@link #chainFirst} and {@link #chainLength} read it; length 0 when the list is empty
-     * @throws IllegalStateException when the list is found corrupt (a free block whose link is out of range while the
-     *                               head is unchanged): only after misuse the pool could not detect
+     * @throws FreeListCorruptException when the list is found corrupt (a free block whose link is out of range while
+     *                                  the head is unchanged): only after misuse the pool could not detect
      */
     public long popChain(int count) {
         final MemorySegment links = this.links;
@@ -207,9 +216,9 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
         }
     }
 
-    private static IllegalStateException corrupt(int block, int link) {
-        return new IllegalStateException("free-list corrupt: free block " + block + " links to " + link
-                + " (a block freed twice with double-free checking off, or written to while free?)");
+    private static FreeListCorruptException corrupt(int block, int link) {
+        return new FreeListCorruptException(block, "free-list corrupt: free block " + block + " links to " + link
+                + ", outside the list (written to while free, or freed twice with double-free checking off?)");
     }
 
     /**

@@ -1,0 +1,62 @@
+package dev.allocator.pool;
+
+import dev.allocator.api.AllocationException;
+import dev.allocator.api.Layout;
+import dev.allocator.pool.internal.BlockStates;
+
+/**
+ * The Java heap a pool's per-block structures take, estimated before any of them is allocated, so that a pool too
+ * large for the heap fails at once with an {@link AllocationException} rather than after seconds of garbage
+ * collection with an {@link OutOfMemoryError}.
+ */
+final class PoolHeap {
+
+    /*
+     * Per block the pool keeps a MemorySegment (the block's own segment object, 40 bytes with compressed oops and
+     * class pointers, 48 without: measured with JOL on JDK 25), a reference to it in the blocks array (4 or 8 bytes)
+     * and a pair of longs in BlockStates (16 bytes, up to 32 with its power-of-two rounding, computed exactly by
+     * BlockStates.heapBytes). The estimate takes the larger figures. Lanes and cache slots are fixed-size (a few
+     * KiB per processor), not counted.
+     *
+     * The limit: half the maximum heap (Runtime.maxMemory), so that the pool leaves the application at least as
+     * much as it takes, and no more than is free now (maxMemory minus totalMemory plus freeMemory), since more
+     * than that would need a full collection to fit at best and an OutOfMemoryError after long GC at worst. Used
+     * memory includes garbage not yet collected, so the second bound can refuse a pool that would fit after a
+     * collection; the message says so.
+     */
+
+    /** Heap bytes per block besides BlockStates: the segment object and the array reference. */
+    static final long SEGMENT_BYTES = 48 + 8;
+
+    private PoolHeap() {
+    }
+
+    /** The heap the per-block structures of {@code capacity} blocks need, in bytes. */
+    static long need(int capacity) {
+        return 16 + SEGMENT_BYTES * capacity + BlockStates.heapBytes(capacity);
+    }
+
+    /**
+     * Throws when a pool of {@code capacity} blocks would need more heap than allowed.
+     *
+     * @throws AllocationException reason {@code TOO_LARGE}, naming the need, the maximum and the free heap
+     */
+    static void require(long blockSize, long alignment, int capacity) {
+        final Runtime runtime = Runtime.getRuntime();
+        final long max = runtime.maxMemory();
+        final long free = max - (runtime.totalMemory() - runtime.freeMemory());
+        final long need = need(capacity);
+        if (need > max / 2 || need > free) {
+            throw new AllocationException(AllocationException.Reason.TOO_LARGE,
+                    Layout.of(Math.max(blockSize, 1), alignment),
+                    "a pool of " + capacity + " blocks of " + blockSize + " B needs about " + mib(need)
+                    + " of Java heap for its per-block structures (" + SEGMENT_BYTES + " B a block and its state),"
+                    + " more than half the maximum heap (" + mib(max) + ") or more than is free now (" + mib(free)
+                    + "): use fewer, larger blocks, or a larger -Xmx");
+        }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
+    }
+}
