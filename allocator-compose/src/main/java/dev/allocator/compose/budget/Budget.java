@@ -17,27 +17,41 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }
  *
- * <p>Thread-safe and lock-free: each budget's use is one {@link AtomicLong} updated with compare-and-set, so the
- * limit is never exceeded, even for a moment.
+ * <p>Thread-safe. A limit is never exceeded, even for a moment, and a request is refused only when it does not fit
+ * the bytes charged by requests that succeed: a charge that is refused higher up never shows on a budget below.
+ * A top-level budget is charged with one compare-and-set; a charge to a child takes one lock per tree (see the notes).
+ * Bytes count from the charge until {@link #release}, so while an allocator asks its backing allocator for the memory
+ * (and before it gives the charge back when that fails) the bytes count as used.
  */
 public final class Budget {
 
     /*
-     * reserve(bytes) charges this budget with a CAS loop that never lets `used` pass `limit` (the linearization
-     * point is the successful CAS), then charges the parent; when the parent refuses, this budget's charge is undone.
-     * So a moment may exist where this budget holds bytes its parent refused, which only makes other requests under
-     * this budget fail sooner, never pass a limit.
+     * Maintainers' notes.
+     *
+     * A top-level budget alone: one CAS loop that never lets `used` pass `limit`; the successful CAS is the
+     * linearization point, a refusal linearizes at the read that saw no room.
+     * A child: under the root's lock, every budget below the root is checked (read), then the root is charged with
+     * that same CAS loop, then every budget below the root gets the bytes. Invariants: only holders of the root's
+     * lock add to a budget below the root, and release only subtracts, so a check under the lock still holds when
+     * the bytes are added; the root's CAS is the only step that can fail after the checks, and it comes before any
+     * charge. So no budget ever holds bytes of a request that is then refused (an earlier version charged each level
+     * and undid them on a refusal higher up: a sibling saw that passing charge on the shared parent and was refused
+     * although its request fitted). The linearization point of a child's charge is the root's CAS.
      */
 
     private final String name;
     private final long limit;
     private final Budget parent;
+    private final Budget root;
+    /** Taken for every charge to a child of this (top-level) budget; unused below the root. */
+    private final Object treeLock = new Object();
     private final AtomicLong used = new AtomicLong();
 
     private Budget(String name, long limit, Budget parent) {
         this.name = Objects.requireNonNull(name, "name");
         this.limit = Checks.requireNonNegative(limit, "limit");
         this.parent = parent;
+        this.root = parent == null ? this : parent.root;
     }
 
     /**
@@ -71,22 +85,36 @@ public final class Budget {
      * @return {@code null} when charged; otherwise the budget (this or an ancestor) that refused
      */
     public Budget tryReserve(long bytes) {
+        if (parent == null) {
+            return charge(bytes) ? null : this;
+        }
+        synchronized (root.treeLock) {
+            for (Budget budget = this; budget != root; budget = budget.parent) {
+                if (bytes > budget.limit - budget.used.get()) {
+                    return budget;
+                }
+            }
+            if (!root.charge(bytes)) {
+                return root;
+            }
+            for (Budget budget = this; budget != root; budget = budget.parent) {
+                budget.used.addAndGet(bytes);
+            }
+            return null;
+        }
+    }
+
+    /** Charges this budget alone when the bytes fit; the CAS that never lets {@code used} pass {@code limit}. */
+    private boolean charge(long bytes) {
         final AtomicLong used = this.used;
         long current;
         do {
             current = used.get();
             if (bytes > limit - current) {
-                return this;
+                return false;
             }
         } while (!used.compareAndSet(current, current + bytes));
-        if (parent != null) {
-            Budget refused = parent.tryReserve(bytes);
-            if (refused != null) {
-                used.addAndGet(-bytes);
-                return refused;
-            }
-        }
-        return null;
+        return true;
     }
 
     /**

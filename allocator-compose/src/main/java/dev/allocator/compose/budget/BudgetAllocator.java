@@ -9,6 +9,7 @@ import dev.allocator.compose.jfr.BudgetRefusedEvent;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -25,15 +26,29 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A refusal is an {@link AllocationException} with reason {@link AllocationException.Reason#BUDGET} (or
  * {@code null} from {@link #tryAllocate}) whose message names the budget, the limit, the request and the bytes in
  * use; it is also recorded as a {@link BudgetRefusedEvent} in JFR. Thread-safe when the backing allocator is;
- * charges are lock-free. Closing it gives its outstanding charges back to the budget.
+ * charges are lock-free for a top-level budget. Closing it gives its outstanding charges back to the budget; a call
+ * racing with close never gives a charge back twice nor keeps one (see the notes), and {@code bytesInUse} never goes
+ * below 0. A deallocation is credited only after the backing allocator accepted it.
  */
 public final class BudgetAllocator extends ForwardingAllocator {
+
+    /*
+     * Maintainers' notes.
+     *
+     * `charged` holds the bytes of this allocator's live allocations, which the budget holds for it; close adds
+     * Long.MIN_VALUE, so a negative value means closed, and close gives back what it found. Each charge is given
+     * back exactly once: a deallocation whose getAndAdd saw a non-negative value gives its bytes back itself (close
+     * did not see them); one that saw a negative value undoes its add and gives nothing back (close did). An
+     * allocation that completes after close undoes its add, gives its charge and its segment back, and throws.
+     */
+
+    private static final long CLOSED = Long.MIN_VALUE;
 
     private final Budget budget;
     private final LongAdder allocations = new LongAdder();
     private final LongAdder deallocations = new LongAdder();
     private final LongAdder failures = new LongAdder();
-    private final LongAdder bytesInUse = new LongAdder();
+    private final AtomicLong charged = new AtomicLong();
 
     /**
      * Creates a budgeted allocator.
@@ -107,8 +122,17 @@ public final class BudgetAllocator extends ForwardingAllocator {
             failures.increment();
             return null;
         }
+        if (charged.getAndAdd(size) < 0) {
+            charged.getAndAdd(-size);
+            budget.release(size);
+            try {
+                backing.deallocate(segment, layout);
+            } catch (RuntimeException closedToo) {
+                // the backing closed as well, and freed it
+            }
+            requireOpen();
+        }
         allocations.increment();
-        bytesInUse.add(size);
         return segment;
     }
 
@@ -133,23 +157,26 @@ public final class BudgetAllocator extends ForwardingAllocator {
         requireOpen();
         backing.deallocate(segment, layout);
         final long size = layout.size();
-        budget.release(size);
+        if (charged.getAndAdd(-size) >= 0) {
+            budget.release(size);
+        } else {
+            charged.getAndAdd(size); // close gave this charge back already
+        }
         deallocations.increment();
-        bytesInUse.add(-size);
     }
 
     /** Counts of this stage; {@code bytesReserved} is the backing allocator's. */
     @Override
     public AllocatorStats stats() {
-        return new AllocatorStats(allocations.sum(), deallocations.sum(), failures.sum(), bytesInUse.sum(),
-                backing.stats().bytesReserved());
+        return new AllocatorStats(allocations.sum(), deallocations.sum(), failures.sum(),
+                Math.max(0, charged.get()), backing.stats().bytesReserved());
     }
 
     /** Gives the charges of allocations never deallocated back to the budget. */
     @Override
     protected void onClose() {
-        long outstanding = bytesInUse.sumThenReset();
-        if (outstanding != 0) {
+        final long outstanding = charged.getAndAdd(CLOSED);
+        if (outstanding > 0) {
             budget.release(outstanding);
         }
     }

@@ -7,12 +7,9 @@ import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
 import dev.allocator.compose.ForwardingAllocator;
 import dev.allocator.pool.FixedBlockPool;
-import dev.allocator.pool.PoolStats;
 import dev.allocator.pool.Wipe;
 
 import java.lang.foreign.MemorySegment;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -36,21 +33,33 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Thread-safe: allocation and deallocation are the pools' lock-free operations; only adding a slab to a class
  *       takes that class's lock. Happens-before as in {@link FixedBlockPool}.</li>
  *   <li>Not capped by one pool: a class that fills up gets another slab of about {@code slabSize} bytes (at least 8
- *       blocks). A slab that stays empty for {@code idleMillis} goes back to the backing allocator, checked by a shared
- *       daemon thread; {@link #trim()} gives every empty slab back at once.</li>
+ *       and at most {@link #MAX_BLOCKS_PER_SLAB} blocks). A slab whose per-block heap (about
+ *       {@value SizeClass#HEAP_BYTES_PER_BLOCK} bytes a block) would take more than an eighth of the maximum heap is
+ *       refused with an {@link AllocationException} before the backing allocator is asked.</li>
+ *   <li>Idle slabs: a slab that stays empty for {@code idleMillis} goes back to the backing allocator, checked by a
+ *       shared daemon thread; {@link #trim()} gives every empty slab back at once. A trim that fails (the backing
+ *       throws) is logged as a warning and tried again next period; the trimmer never stops. A backing whose memory
+ *       the trimmer thread may not touch (a confined arena) gets nothing back from the trimmer: its owner thread
+ *       gives idle slabs back with {@link #trim()}.</li>
  *   <li>Thread caches: each slab is a {@link FixedBlockPool} with its per-thread caches on, so a platform thread
  *       takes and frees without atomic instructions. A slab can only go back once every one of its free blocks can
  *       be collected, and free blocks parked in a live thread's cache of that slab come back when that thread ends,
  *       when it next uses that slab, or when it calls {@link #releaseThreadCaches()} (or {@link #trim()}). A pooled
  *       worker that goes idle after a burst should call {@link #releaseThreadCaches()} so the burst's slabs can go
  *       back.</li>
- *   <li>{@link #deallocate} must get the layout the segment was allocated with: it picks the class from the layout
- *       (no map lookup) and the slab by address among that class's few slabs. A segment no slab of that class owns
- *       throws {@link IllegalArgumentException}; a double free throws {@link IllegalStateException} as the pools do.
- *       </li>
- *   <li>Stats count whole blocks for {@code bytesReserved} (the slabs) and requested bytes for {@code bytesInUse}.</li>
- *   <li>{@link #close()} closes every slab (wiping per the {@code wipe} policy), stops trimming, and closes the backing
- *       allocator when it owns it.</li>
+ *   <li>{@link #deallocate} must get the segment and the layout it was allocated with: it picks the class from the
+ *       layout (no map lookup) and the slab by address among that class's few slabs. A segment no slab of that class
+ *       owns, a slice, or a layout other than the allocation's (size or alignment) throws
+ *       {@link IllegalArgumentException} and changes nothing; a double free throws {@link IllegalStateException} as
+ *       the pools do (two frees of one block racing each other are the pool's to catch: see
+ *       {@code PoolBuilder.cache}).</li>
+ *   <li>Stats count what callers did: allocations and deallocations they made, {@code bytesInUse} as their requests'
+ *       sizes; {@code bytesReserved} counts whole slabs and large segments held from the backing allocator.</li>
+ *   <li>{@link #close()} closes every slab (wiping per the {@code wipe} policy), stops trimming, gives the slabs back
+ *       and closes the backing allocator when it owns it. Called from a thread that may not touch the backing's
+ *       memory (a confined arena's other threads), it throws {@link IllegalStateException} (caused by a
+ *       {@link WrongThreadException}) and changes nothing; that check needs one segment from the backing, so an
+ *       allocator that never took one closes without it.</li>
  * </ul>
  */
 public final class SizeClassAllocator extends ForwardingAllocator {
@@ -58,21 +67,42 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     /*
      * Maintainers' notes.
      *
-     * Each class holds a copy-on-write array of slabs (volatile FixedBlockPool[]). allocate scans the array and asks
+     * Each class holds a copy-on-write array of slabs (volatile ClassSlab[]). allocate scans the array and asks
      * each slab with acquireFor; only when all refuse does it take the class's lock, scan again and append a slab.
      * Slabs are appended, so older slabs fill first and newer ones are the first to empty out and be trimmed.
      *
      * Trimming (one thread at a time, under trimLock): a slab is idle when two samples at least idleNanos apart both
-     * saw it empty with the same allocation count. To retire it: remove it from the array under the class lock, then
-     * take all its blocks with one bulk acquire. If that gets every block, no thread holds or can get one, so the
-     * slab is closed; if not (a thread raced us with an old array, or blocks sit in a live thread's own cache), the
-     * blocks go back and the slab is re-appended. Before the bulk acquire, slab.trim() empties the trimming thread's
-     * own cache, adopts the caches of dead threads and asks live owners to give theirs back on their next call.
+     * saw it empty with the same allocation count. To retire it (SizeClass.retire): slab.trim() empties the trimming
+     * thread's own cache, adopts the caches of dead threads and asks live owners to give theirs back; then, under the
+     * class lock, one bulk acquire of every block. If that gets every block, no thread holds or can get one: the slab
+     * is unlisted and closed. If not, the blocks go back and the slab stays listed.
+     * Invariant: a slab is listed while any block of it may be in use, so a valid free always finds it (an earlier
+     * version unlisted first and re-listed after a failed bulk take: a free in that window was refused).
      * A thread still scanning an old array may call acquireFor on a retired, closed slab: it throws
      * IllegalStateException, which the scan treats as a refusal.
+     *
+     * Stats: the bulk takes of retire are counted by the pools as allocations; SizeClass keeps them (ownTakes) and
+     * subtracts them, and its stats are read under the class lock that retire holds while it holds blocks, so no
+     * snapshot shows them.
+     *
+     * Memory: each pool is built over a SlabMemory, which takes the slab from the backing and, when the pool closes,
+     * only records it; SlabReturns gives it to the backing from a thread whose access the backing's segment allows
+     * (MemorySegment.isAccessibleBy), else keeps it until one comes by (trim, a new slab, close). So a pool that fails
+     * to build, or a close on the trimmer thread over a confined arena, loses nothing, and closing a pool never calls
+     * the backing. retire skips a slab the calling thread may not touch. CloseGuard runs before close changes
+     * anything (ForwardingAllocator closes dependents before it marks the allocator closed) and refuses such a
+     * thread.
+     *
+     * Layouts: ClassSlab.layouts holds each block's allocation layout, written by the taker; the fast free compares
+     * it, any mismatch goes to the checking path, which throws. The pools only see indexes: acquireFor(size) and
+     * release(index), so they account the caller's size.
      */
 
     private static final int MIN_BLOCKS_PER_SLAB = 8;
+    /** The most blocks a slab holds, whatever {@code slabSize} says: its pool keeps a few words of heap per block. */
+    public static final int MAX_BLOCKS_PER_SLAB = 1 << 20;
+    /** The largest {@code slabSize}. */
+    public static final long MAX_SLAB_SIZE = 1L << 30;
     /** What {@code classBlock} returns for a request above {@code maxClass}: compared by identity only. */
     private static final MemorySegment LARGE = MemorySegment.ofArray(new byte[0]);
 
@@ -82,12 +112,13 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     private final Wipe wipe;
     private final boolean checkDoubleFree;
     private final long idleNanos;
-    private final Object trimLock = new Object();
-    private final Map<FixedBlockPool, long[]> idleSamples = new IdentityHashMap<>();
     private final LongAdder largeAllocations = new LongAdder();
     private final LongAdder largeDeallocations = new LongAdder();
     private final LongAdder largeBytes = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final SlabReturns returns = new SlabReturns();
+    private final IdleSlabs idle;
+    private final LongAdder trimFailures = new LongAdder();
     private final ScheduledFuture<?> trimTask;
 
     /**
@@ -95,7 +126,8 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      *
      * @param backing         where slabs and large requests come from
      * @param maxClass        the largest class, a power of two from 16 B to 1 GiB
-     * @param slabSize        about how many bytes each slab holds (at least 8 blocks)
+     * @param slabSize        about how many bytes each slab holds (at least 8 and at most
+     *                        {@link #MAX_BLOCKS_PER_SLAB} blocks), 1 to {@link #MAX_SLAB_SIZE}
      * @param idleMillis      how long a slab stays empty before it goes back; 0 keeps every slab until close
      * @param wipe            the slabs' wipe policy
      * @param checkDoubleFree whether the slabs detect double frees
@@ -106,16 +138,19 @@ public final class SizeClassAllocator extends ForwardingAllocator {
                               boolean checkDoubleFree, boolean ownsBacking) {
         super("sizeclasses", backing, ownsBacking);
         this.classes = new SizeClasses(maxClass);
-        this.slabSize = Checks.requirePositive(slabSize, "slabSize");
+        this.slabSize = Checks.requireInRange(slabSize, 1, MAX_SLAB_SIZE, "slabSize");
         this.idleNanos = Checks.requireNonNegative(idleMillis, "idleMillis") * 1_000_000L;
         this.wipe = Objects.requireNonNull(wipe, "wipe");
         this.checkDoubleFree = checkDoubleFree;
         this.byClass = new SizeClass[classes.count()];
         for (int c = 0; c < byClass.length; c++) {
             long size = classes.size(c);
-            int blocks = (int) Math.min(Integer.MAX_VALUE >> 2, Math.max(MIN_BLOCKS_PER_SLAB, slabSize / size));
-            byClass[c] = new SizeClass(Layout.of(size, classes.alignment(c)), blocks, backing, wipe, checkDoubleFree);
+            int blocks = (int) Math.min(MAX_BLOCKS_PER_SLAB, Math.max(MIN_BLOCKS_PER_SLAB, slabSize / size));
+            byClass[c] = new SizeClass(Layout.of(size, classes.alignment(c)), blocks, backing, wipe, checkDoubleFree,
+                    returns);
         }
+        this.idle = new IdleSlabs(byClass, idleNanos, returns, this::isClosed);
+        addDependent(new CloseGuard(this, byClass, returns));
         this.trimTask = idleMillis == 0 ? null : SlabTrimmer.schedule(this, Math.max(1, idleMillis / 2));
     }
 
@@ -172,12 +207,17 @@ public final class SizeClassAllocator extends ForwardingAllocator {
             return LARGE;
         }
         final SizeClass sizeClass = byClass[c];
-        final MemorySegment block = sizeClass.takeBlock(layout.size());
+        final MemorySegment block = sizeClass.takeBlock(layout);
         return block != null ? block : grow(sizeClass, layout, throwOnFailure);
     }
 
     private MemorySegment grow(SizeClass sizeClass, Layout layout, boolean throwOnFailure) {
         requireOpen();
+        try {
+            returns.retry(); // slabs a trimmer thread could not give back to a confined backing
+        } catch (RuntimeException stillRefused) {
+            // kept for a later call; not this request's business
+        }
         try {
             return sizeClass.grow(layout);
         } catch (AllocationException e) {
@@ -204,6 +244,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         }
         largeAllocations.increment();
         largeBytes.add(layout.size());
+        returns.sawBackingSegment(segment);
         return segment;
     }
 
@@ -227,7 +268,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     private boolean releaseClassBlock(long address, long byteSize, MemorySegment.Scope scope, Layout layout) {
         requireOpen();
         final int c = classes.classOf(layout.size(), layout.alignment());
-        return c != SizeClasses.NONE && byteSize == layout.size() && byClass[c].release(address, scope);
+        return c != SizeClasses.NONE && byteSize == layout.size() && byClass[c].release(address, scope, layout);
     }
 
     /** A large segment, or anything the common case did not recognise: the checking path, which names the fault. */
@@ -260,7 +301,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     @Override
     public AllocatorStats stats() {
         long inUse = largeBytes.sum();
-        long[] sums = {largeAllocations.sum(), largeDeallocations.sum(), inUse, inUse};
+        long[] sums = {largeAllocations.sum(), largeDeallocations.sum(), inUse, inUse + returns.pendingBytes()};
         for (SizeClass sizeClass : byClass) {
             sizeClass.addTo(sums);
         }
@@ -281,12 +322,14 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     }
 
     /**
-     * Gives every slab that is empty now back to the backing allocator, without waiting for it to be idle.
+     * Gives every slab that is empty now back to the backing allocator, without waiting for it to be idle; also the
+     * slabs the idle trimmer closed but could not give back because the backing refused its thread.
      *
      * @return how many slabs went back
+     * @throws RuntimeException what the backing allocator throws when it refuses a slab (kept for the next call)
      */
     public int trim() {
-        return trim(Long.MIN_VALUE);
+        return returns.retry() + idle.trim(Long.MIN_VALUE);
     }
 
     /**
@@ -308,57 +351,33 @@ public final class SizeClassAllocator extends ForwardingAllocator {
 
     /** Called by {@link SlabTrimmer}: retires slabs idle for {@code idleNanos}. */
     int trimIdle() {
-        return trim(System.nanoTime());
+        return returns.retry() + idle.trim(System.nanoTime());
     }
 
-    /**
-     * @param now the time of this sample, or {@code Long.MIN_VALUE} to retire every empty slab at once
-     */
-    private int trim(long now) {
-        int retired = 0;
-        synchronized (trimLock) {
-            if (isClosed()) {
-                return 0;
-            }
-            for (SizeClass sizeClass : byClass) {
-                for (FixedBlockPool slab : sizeClass.slabs()) {
-                    PoolStats stats = slab.poolStats();
-                    if (stats.inUse() != 0) {
-                        idleSamples.remove(slab);
-                        continue;
-                    }
-                    if (now != Long.MIN_VALUE) {
-                        long[] sample = idleSamples.get(slab);
-                        if (sample == null || sample[1] != stats.allocations()) {
-                            idleSamples.put(slab, new long[] {now, stats.allocations()});
-                            continue;
-                        }
-                        if (now - sample[0] < idleNanos) {
-                            continue;
-                        }
-                    }
-                    if (sizeClass.retire(slab, stats)) {
-                        idleSamples.remove(slab);
-                        retired++;
-                    }
-                }
-            }
-        }
-        return retired;
+    /** Called by {@link SlabTrimmer} when {@link #trimIdle()} threw: counted, logged, and trimming goes on. */
+    void trimFailed(Throwable failure) {
+        trimFailures.increment();
+        System.getLogger(SizeClassAllocator.class.getName()).log(System.Logger.Level.WARNING,
+                () -> this + ": the idle trimmer could not give slabs back (it tries again next period)", failure);
     }
 
-    /** Stops trimming and closes every slab. */
+    /** How often the idle trimmer failed (each failure is logged). */
+    long trimFailures() {
+        return trimFailures.sum();
+    }
+
+    /** Test hook: runs {@code hook} at the points of each retire of class {@code sizeClass}. */
+    void retireHook(int sizeClass, SizeClass.RetireHook hook) {
+        byClass[sizeClass].hook = hook;
+    }
+
+    /** Stops trimming, closes every slab and gives its memory back. */
     @Override
     protected void onClose() {
         if (trimTask != null) {
             trimTask.cancel(false);
         }
-        synchronized (trimLock) {
-            idleSamples.clear();
-            for (SizeClass sizeClass : byClass) {
-                sizeClass.closeAll();
-            }
-        }
+        idle.closeAll();
     }
 
     /** Returns {@code "sizeclasses(16 B..64 KiB, 3 slabs) > backing"}. */

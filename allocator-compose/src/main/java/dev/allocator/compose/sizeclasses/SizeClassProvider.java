@@ -21,8 +21,8 @@ public final class SizeClassProvider implements AllocatorProvider {
     private static final List<ProviderOption> OPTIONS = List.of(
             ProviderOption.optional("maxClass", "64KiB", "the largest size class, a power of 2 from 16 to 1GiB; "
                     + "larger requests go to the next stage"),
-            ProviderOption.optional("slabSize", "256KiB", "about how many bytes each slab of a class holds "
-                    + "(at least 8 blocks)"),
+            ProviderOption.optional("slabSize", "256KiB", "about how many bytes each slab of a class holds, "
+                    + "from 1 to 1GiB (at least 8 and at most 1048576 blocks)"),
             ProviderOption.optional("idleMillis", "1000", "how long a slab stays empty before it goes back; "
                     + "0 keeps slabs until close"),
             ProviderOption.optional("wipe", "none", "none | free | close | always: zero blocks when freed, slabs "
@@ -56,8 +56,8 @@ public final class SizeClassProvider implements AllocatorProvider {
             throw options.bad("maxClass", "a power of 2 from 16 to 1GiB", options.string("maxClass"));
         }
         long slabSize = options.size("slabSize");
-        if (slabSize <= 0) {
-            throw options.bad("slabSize", "> 0", options.string("slabSize"));
+        if (slabSize <= 0 || slabSize > SizeClassAllocator.MAX_SLAB_SIZE) {
+            throw options.bad("slabSize", "from 1 to 1GiB", options.string("slabSize"));
         }
         int idleMillis = options.intValue("idleMillis");
         if (idleMillis < 0) {

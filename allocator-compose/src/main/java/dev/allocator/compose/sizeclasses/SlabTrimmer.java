@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one daemon thread that gives idle slabs back for every {@link SizeClassAllocator} in the process. It holds
- * each allocator weakly, so an allocator dropped without close does not stay reachable through it.
+ * each allocator weakly, so an allocator dropped without close does not stay reachable through it. A trim that throws
+ * is handed to {@link SizeClassAllocator#trimFailed} (counted and logged) and the schedule goes on: an exception
+ * escaping a periodic task would end it for good, silently.
  */
 final class SlabTrimmer {
 
@@ -34,7 +36,11 @@ final class SlabTrimmer {
             if (target == null) {
                 throw new CancellationException("allocator collected");   // ends this schedule
             }
-            target.trimIdle();
+            try {
+                target.trimIdle();
+            } catch (RuntimeException | Error failure) {
+                target.trimFailed(failure);
+            }
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 }
