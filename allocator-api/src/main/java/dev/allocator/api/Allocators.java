@@ -27,7 +27,9 @@ import java.util.Optional;
  *     frames.deallocate(frame, Layout.of(2048, 64));
  * }
  * }
- * Sizes take the units {@code B}, {@code KiB}, {@code MiB} and {@code GiB}. {@code a | b} falls back from
+ * Sizes take the units {@code B}, {@code KiB}, {@code MiB} and {@code GiB}; numbers are ASCII digits with underscores
+ * only between two digits ({@code 1_000}; see {@link Options#parseSize(String)}). Parentheses nest at most 32 deep and
+ * a spec has at most 64 stages. {@code a | b} falls back from
  * {@code a} to {@code b}; {@code >} binds tighter than {@code |} and parentheses group:
  * {@code checked(onLeak=throw) > (pool(blockSize=256, capacity=4096) | system)}. {@link #open(String)} returns the
  * top stage itself, so it can be cast to the class its provider documents; closing it closes every stage beneath
@@ -66,20 +68,12 @@ public final class Allocators {
         }
     }
 
-    /** The process-wide system allocator, created on first use. */
-    private static final class SystemHolder {
-        static final Allocator INSTANCE = new NonClosingAllocator(open(SYSTEM));
-    }
-
-    /** The process-wide default allocator, created on first use. */
-    private static final class DefaultHolder {
-        static final Allocator INSTANCE = create();
-
-        private static Allocator create() {
-            String spec = System.getProperty(SPEC_PROPERTY);
-            return spec == null || spec.isBlank() ? SystemHolder.INSTANCE : new NonClosingAllocator(open(spec));
-        }
-    }
+    /** Guards the creation of {@link #system} and {@link #defaultAllocator}. */
+    private static final Object LOCK = new Object();
+    /** The process-wide system allocator once created; a failed attempt leaves it null, and the next call retries. */
+    private static volatile Allocator system;
+    /** The process-wide default allocator once created; likewise. */
+    private static volatile Allocator defaultAllocator;
 
     /**
      * Every usable provider found through {@link java.util.ServiceLoader}, sorted by name.
@@ -112,25 +106,75 @@ public final class Allocators {
 
     /**
      * The process-wide system allocator (malloc and free). It lives as long as the JVM: its {@code close()} does
-     * nothing. Use {@code open("system")} for one of your own.
+     * nothing. Use {@code open("system")} for one of your own. Created on first use; a call that fails leaves nothing
+     * behind, so every later call fails the same way (or succeeds once the cause is gone).
      *
      * @return the system allocator
      * @throws IllegalStateException when no provider named {@code system} is found (add
-     *                               {@code dev.allocator:allocator-system})
+     *                               {@code dev.allocator:allocator-system}); the message says so
      */
     public static Allocator system() {
-        return SystemHolder.INSTANCE;
+        Allocator result = system;
+        if (result == null) {
+            synchronized (LOCK) {
+                if (system == null) {
+                    system = new NonClosingAllocator(openSystem());
+                }
+                result = system;
+            }
+        }
+        return result;
+    }
+
+    private static Allocator openSystem() {
+        if (provider(SYSTEM).isEmpty()) {
+            String known = String.join(", ", Registry.INSTANCE.byName().keySet());
+            throw new IllegalStateException("no allocator provider named '" + SYSTEM + "' was found: add "
+                    + "dev.allocator:allocator-system to the class path or module path (providers found: "
+                    + (known.isEmpty() ? "none" : known) + ")");
+        }
+        return open(SYSTEM);
     }
 
     /**
      * The process-wide default allocator: the spec in the system property {@value #SPEC_PROPERTY} when it is set,
-     * else {@link #system()}. Opened on first use; its {@code close()} does nothing.
+     * else {@link #system()}. Opened on first use; its {@code close()} does nothing. A call that fails leaves nothing
+     * behind: every later call reads the property again and fails the same way while it stays bad.
      *
      * @return the default allocator
-     * @throws SpecException when the property holds a spec that cannot be opened
+     * @throws SpecException         when the property holds a spec that cannot be opened: the message names the
+     *                               property and shows its value; the cause is the {@code SpecException} of
+     *                               {@link #open(String)}
+     * @throws IllegalStateException when a provider of the property's spec fails to create its allocator (the
+     *                               message names the property and its value, the cause is the provider's error),
+     *                               or, without the property, when {@link #system()} throws
      */
     public static Allocator defaultAllocator() {
-        return DefaultHolder.INSTANCE;
+        Allocator result = defaultAllocator;
+        if (result == null) {
+            synchronized (LOCK) {
+                if (defaultAllocator == null) {
+                    defaultAllocator = openDefault(System.getProperty(SPEC_PROPERTY));
+                }
+                result = defaultAllocator;
+            }
+        }
+        return result;
+    }
+
+    private static Allocator openDefault(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return system();
+        }
+        try {
+            return new NonClosingAllocator(open(spec));
+        } catch (SpecException e) {
+            throw new SpecException("bad spec in the system property " + SPEC_PROPERTY + ": " + e.problem(), spec,
+                    e.column(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the default allocator cannot be opened from the system property "
+                    + SPEC_PROPERTY + "=" + spec + ": " + e.getMessage(), e);
+        }
     }
 
     /**

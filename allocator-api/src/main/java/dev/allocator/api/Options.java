@@ -123,19 +123,24 @@ public final class Options {
     }
 
     /**
-     * The option as an {@code int}.
+     * The option as an {@code int}: an optional {@code -}, then ASCII digits {@code 0}-{@code 9}, with underscores
+     * only between two digits as in Java literals ({@code 4_096}; not {@code _16}, {@code 16_} or {@code 1_6_}).
      *
      * @param name the option's name
      * @return the value
-     * @throws IllegalArgumentException when the value is not a whole number that fits in an {@code int}
+     * @throws IllegalArgumentException when the value is not such a whole number or does not fit in an {@code int}
      */
     public int intValue(String name) {
         String text = string(name);
-        try {
-            return Integer.parseInt(text.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw bad(name, "an integer", text);
+        int from = text.startsWith("-") ? 1 : 0;
+        if (isNumber(text, from, text.length())) {
+            try {
+                return Integer.parseInt(text.replace("_", ""));
+            } catch (NumberFormatException tooLarge) {
+                // reported below
+            }
         }
+        throw bad(name, "an integer", text);
     }
 
     /**
@@ -191,8 +196,9 @@ public final class Options {
     }
 
     /**
-     * Parses a size: a whole number, optionally followed by {@code B}, {@code KiB}, {@code MiB} or {@code GiB}, with
-     * optional underscores between digits ({@code 1_000}).
+     * Parses a size: a whole number of ASCII digits {@code 0}-{@code 9}, optionally followed by {@code B},
+     * {@code KiB}, {@code MiB} or {@code GiB}. Underscores may stand only between two digits, as in Java literals
+     * ({@code 1_000}, {@code 4_096KiB}; not {@code _16}, {@code 16_}, {@code 1_6_} or {@code 16_KiB}).
      *
      * @param text the text
      * @return the size in bytes
@@ -200,14 +206,13 @@ public final class Options {
      */
     public static long parseSize(String text) {
         int end = 0;
-        while (end < text.length() && (Character.isDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+        while (end < text.length() && (isAsciiDigit(text.charAt(end)) || text.charAt(end) == '_')) {
             end++;
         }
-        String digits = text.substring(0, end).replace("_", "");
-        String unit = text.substring(end).strip();
-        if (digits.isEmpty() || !Character.isDigit(text.charAt(0))) {
+        if (!isNumber(text, 0, end)) {
             throw new IllegalArgumentException("not a size: " + text);
         }
+        String unit = text.substring(end).strip();
         long multiplier = switch (unit) {
             case "", "B" -> 1L;
             case "KiB" -> 1L << 10;
@@ -216,10 +221,30 @@ public final class Options {
             default -> throw new IllegalArgumentException("unknown unit in size: " + text);
         };
         try {
-            return Math.multiplyExact(Long.parseLong(digits), multiplier);
+            return Math.multiplyExact(Long.parseLong(text.substring(0, end).replace("_", "")), multiplier);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("size overflows a long: " + text, e);
         }
+    }
+
+    /**
+     * Whether {@code text[from, to)} is a number as specs write them: ASCII digits, underscores only between two
+     * digits. (A run starting and ending with a digit has every underscore between digits.)
+     */
+    private static boolean isNumber(String text, int from, int to) {
+        if (from >= to || !isAsciiDigit(text.charAt(from)) || !isAsciiDigit(text.charAt(to - 1))) {
+            return false;
+        }
+        for (int i = from + 1; i < to - 1; i++) {
+            if (!isAsciiDigit(text.charAt(i)) && text.charAt(i) != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static ProviderOption find(List<ProviderOption> declared, String name) {

@@ -21,6 +21,7 @@ public final class SpecException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String problem;
     private final String spec;
     private final int column;
 
@@ -35,8 +36,18 @@ public final class SpecException extends IllegalArgumentException {
     public SpecException(String problem, String spec, int column, Throwable cause) {
         super("at column " + column + ": " + problem + "\n  " + spec + "\n  " + " ".repeat(Math.max(0, column - 1)) + "^",
                 cause);
+        this.problem = problem;
         this.spec = spec;
         this.column = column;
+    }
+
+    /**
+     * What is wrong, without the position: the message's first line after {@code "at column N: "}.
+     *
+     * @return the problem
+     */
+    public String problem() {
+        return problem;
     }
 
     /**

@@ -73,6 +73,29 @@ class OptionsTest {
                 "pool: option capacity must be an integer: capacity=" + text, ACCEPTED);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"_16", "16_", "1_6_", "16_KiB", "_", "1_6_KiB", "\u0661\u0666", "1\u0666", "\uff11\uff16KiB"})
+    void shouldRejectMisplacedUnderscoresAndNonAsciiDigitsInSizes(String text) {
+        rejects(IllegalArgumentException.class, () -> Options.parseSize(text), text);
+        rejects(IllegalArgumentException.class, () -> options("blockSize", text).size("blockSize"),
+                "pool: option blockSize must be a size", "blockSize=" + text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"_16", "16_", "1_6_", "-_1", "_-1", "+5", "-", "\u0661\u0666", "1\u0666", "\uff11"})
+    void shouldRejectMisplacedUnderscoresSignsAndNonAsciiDigitsInIntegers(String text) {
+        rejects(IllegalArgumentException.class, () -> options("capacity", text).intValue("capacity"),
+                "pool: option capacity must be an integer: capacity=" + text);
+    }
+
+    @Test
+    void shouldAcceptUnderscoresBetweenDigitsAsJavaLiteralsDo() {
+        assertEquals(4_096L << 10, Options.parseSize("4_096KiB"));
+        assertEquals(1__0, Options.parseSize("1__0"));
+        assertEquals(-1_000, options("capacity", "-1_000").intValue("capacity"));
+        assertEquals(1__0, options("capacity", "1__0").intValue("capacity"));
+    }
+
     @Test
     void shouldParseBooleans() {
         assertTrue(options("shared", "true").bool("shared"));

@@ -3,6 +3,7 @@ package dev.allocator.arena;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
+import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
 
 import java.lang.foreign.Arena;
@@ -47,7 +48,11 @@ import java.util.Objects;
  *       at reset, rewind or close. A deallocated segment stays accessible until its scope ends: do not use it
  *       (like {@code free}); double frees are not detected. A segment of another allocator throws
  *       {@link IllegalArgumentException}, a segment of this arena whose scope has ended throws
- *       {@link IllegalStateException}.</li>
+ *       {@link IllegalStateException}. A segment that overlaps the latest allocation of the current scope without
+ *       being it, or lies past the current position (a slice of an allocation, or the latest one freed already),
+ *       throws {@link IllegalArgumentException} and changes nothing; a slice of an older allocation, or an older
+ *       allocation freed twice, is not detected and skews the counters (wrap the arena in {@code checked} to catch
+ *       it).</li>
  *   <li><b>Scopes.</b> Every allocation belongs to the {@link #scope()} that was current when it was made. There is
  *       one scope per level: the base level, renewed by each {@link #reset()}, and one per {@link Mark} on the
  *       stack. {@link #reset()} ends every scope and {@link #rewind(Mark)} ends the mark's scope and every scope
@@ -59,6 +64,14 @@ import java.util.Objects;
  *       every thread of the JVM: measured 19 to 95 &micro;s per reset on a busy 2-core machine (JMH
  *       {@code ArenaBenchmark.resetShared}), which adds about 35 ns to each of 1024 allocations between resets.
  *       Reset a shared arena per batch, not per tiny request, or use a confined arena per thread.</li>
+ *   <li><b>Allocators built over the arena.</b> An allocator that takes its memory from the arena without owning
+ *       it (a pool built in code over {@code backing(arena, false)}) registers with {@link #addDependent}; the arena
+ *       closes every such dependent, newest first, before {@link #reset()}, {@link #rewind(Mark)} or {@link #close()}
+ *       takes memory back, so that their segments die with it. When one does not close, the call throws
+ *       {@link IllegalStateException} and the arena changes nothing. An arena built over a backing allocator it does
+ *       not own registers itself with {@code backing.addDependent(this)} and forgets itself on close, so closing
+ *       that backing first closes the arena (a confined arena then refuses another thread, and so does the
+ *       backing's close).</li>
  *   <li><b>Close</b> ends every scope, gives every chunk back to the backing allocator, and closes the backing
  *       allocator when the arena owns it (always for arenas built from a spec). Closing twice does nothing (the
  *       {@link Allocator} contract; {@link Arena#close()} would throw), later allocations and resets throw
@@ -76,9 +89,23 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
      * Maintainers' notes. The two flavours share ChunkLedger (chunks, scope stack, reset/rewind/close) and differ in
      * the bump: plain fields and an owner check (confined), a CAS on a padded region object (shared). See each
      * class for its algorithm; see ChunkLedger for the invariants that keep ended segments from aliasing new ones.
+     * Dependents are closed before anything else changes in reset, rewind and close (after the owner check of a
+     * confined arena, and outside a shared arena's lock, so a dependent's close may call back into the arena from
+     * this thread and never waits for the lock while holding its own).
      */
 
+    /** The allocators built over this arena that it must close before taking memory back. */
+    final Dependents dependents = new Dependents();
+
     BumpArena() {
+    }
+
+    /** Registers {@code arena} with its backing allocator when it does not own it (and so does not close it). */
+    private static <A extends BumpArena> A registered(A arena, Allocator backing, ArenaOptions options) {
+        if (!options.closeBacking()) {
+            backing.addDependent(arena);
+        }
+        return arena;
     }
 
     /**
@@ -89,7 +116,7 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
      * @return a new arena, confined to the calling thread
      */
     public static ConfinedBumpArena ofConfined(Allocator backing) {
-        return new ConfinedBumpArena(backing, ArenaOptions.defaults());
+        return ofConfined(backing, ArenaOptions.defaults());
     }
 
     /**
@@ -100,7 +127,7 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
      * @return a new arena, confined to the calling thread
      */
     public static ConfinedBumpArena ofConfined(Allocator backing, ArenaOptions options) {
-        return new ConfinedBumpArena(backing, options);
+        return registered(new ConfinedBumpArena(backing, options), backing, options);
     }
 
     /**
@@ -111,7 +138,7 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
      * @return a new arena, usable from any thread
      */
     public static SharedBumpArena ofShared(Allocator backing) {
-        return new SharedBumpArena(backing, ArenaOptions.defaults());
+        return ofShared(backing, ArenaOptions.defaults());
     }
 
     /**
@@ -122,7 +149,7 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
      * @return a new arena, usable from any thread
      */
     public static SharedBumpArena ofShared(Allocator backing, ArenaOptions options) {
-        return new SharedBumpArena(backing, options);
+        return registered(new SharedBumpArena(backing, options), backing, options);
     }
 
     /**
@@ -176,9 +203,10 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
      * Ends every allocation: closes every scope (old segments throw {@link IllegalStateException} when touched),
      * rewinds to empty, keeps up to {@link ArenaOptions#keepChunks()} chunks for reuse and gives the others (and every
      * dedicated chunk) back. Every {@link Mark} becomes invalid. With {@link Wipe#ALWAYS}, the used bytes of kept
-     * chunks are zeroed.
+     * chunks are zeroed. First closes the allocators registered with {@link #addDependent}.
      *
-     * @throws IllegalStateException when the arena is closed, or a segment of it is in use by a native call
+     * @throws IllegalStateException when the arena is closed, a segment of it is in use by a native call, or a
+     *                               dependent did not close (the arena then changed nothing)
      * @throws WrongThreadException  when a confined arena is used from another thread
      */
     public abstract void reset();
@@ -207,12 +235,14 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
     /**
      * Ends every allocation made since {@code mark} was taken: closes the mark's scope and those opened after it,
      * and moves the pointer back to where it was. The mark stays valid (its level continues with a fresh scope);
-     * marks taken after it become invalid. With {@link Wipe#ALWAYS}, the bytes released are zeroed.
+     * marks taken after it become invalid. With {@link Wipe#ALWAYS}, the bytes released are zeroed. First closes
+     * the allocators registered with {@link #addDependent} (any of them may hold memory allocated since the mark).
      *
      * @param mark a mark of this arena
      * @throws IllegalArgumentException when {@code mark} belongs to another arena, or is no longer valid (a reset or
      *                                  a rewind to an earlier mark came since); the message names the mark
-     * @throws IllegalStateException    when the arena is closed, or a segment of it is in use by a native call
+     * @throws IllegalStateException    when the arena is closed, a segment of it is in use by a native call, or a
+     *                                  dependent did not close (the arena then changed nothing)
      * @throws WrongThreadException     when a confined arena is used from another thread
      * @throws NullPointerException     when {@code mark} is null
      */
@@ -237,15 +267,35 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
     }
 
     /**
-     * Closes the arena: ends every scope, gives every chunk back, closes the backing allocator when the arena owns
-     * it. Closing twice does nothing.
+     * Closes the arena: closes the allocators registered with {@link #addDependent}, ends every scope, gives every
+     * chunk back, closes the backing allocator when the arena owns it, else forgets itself as the backing's
+     * dependent. Closing twice does nothing.
      *
-     * @throws IllegalStateException when a segment of the arena is in use by a native call on another thread (the
-     *                               JDK refuses to close its scope); the arena stays open
-     * @throws WrongThreadException  when a confined arena is closed from another thread
+     * @throws IllegalStateException when a dependent did not close, or a segment of the arena is in use by a native
+     *                               call on another thread (the JDK refuses to close its scope); the arena stays open
+     * @throws WrongThreadException  when a confined arena is closed from another thread; nothing changed then
      */
     @Override
     public abstract void close();
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The arena closes {@code dependent} before it takes memory back: on {@link #reset()}, {@link #rewind(Mark)}
+     * and {@link #close()}. Any thread may call this.
+     *
+     * @return {@code true}
+     */
+    @Override
+    public final boolean addDependent(AutoCloseable dependent) {
+        dependents.add(dependent);
+        return true;
+    }
+
+    @Override
+    public final void removeDependent(AutoCloseable dependent) {
+        dependents.remove(dependent);
+    }
 
     /**
      * Whether this is a {@link SharedBumpArena}.
@@ -257,6 +307,13 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
     static IllegalArgumentException sizeMismatch(MemorySegment segment, Layout layout) {
         return new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " has "
                 + segment.byteSize() + " bytes, but the layout says " + layout);
+    }
+
+    /** The error for a segment of the current scope that is not an allocation (a slice, or freed already). */
+    final IllegalArgumentException notAnAllocation(MemorySegment segment) {
+        return new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " of "
+                + segment.byteSize() + " bytes is not an allocation of " + this + ": it overlaps the latest "
+                + "allocation without being it, or memory past it (a slice of an allocation, or one freed already)");
     }
 
     static void checkDeallocation(MemorySegment segment, Layout layout) {

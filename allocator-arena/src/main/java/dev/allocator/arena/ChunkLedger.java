@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.WeakHashMap;
 
 /**
  * The slow-path bookkeeping both arena flavours share: the chunks taken from the backing allocator, the stack of
@@ -28,7 +29,11 @@ final class ChunkLedger {
      *  - levels[0..depth) is the scope stack; levels[0] is the base level, levels[i].mark != null for i > 0, and
      *    levels[i].usedCount is non-decreasing in i. A mark is valid exactly while its level is on the stack.
      *  - Ending a level closes its JDK arena BEFORE any byte of it is reused or wiped, so no segment of the ended
-     *    level can observe a later allocation (no silent aliasing) or race with the wipe.
+     *    level can observe a later allocation (no silent aliasing) or race with the wipe; and before any chunk goes
+     *    back to the backing allocator, so no segment of this arena stays accessible over memory it no longer holds.
+     *  - `gone` holds (weakly) the scopes ended by a reset or rewind that gave chunks back: deallocate tells a dead
+     *    segment of this arena (IllegalStateException) from a foreign one (IllegalArgumentException) by its memory
+     *    while the chunk is held, and by this set once the chunk has gone back.
      */
 
     /** What chunks are asked to be aligned to: what malloc and a pool of chunk-sized blocks certainly give. */
@@ -40,6 +45,7 @@ final class ChunkLedger {
     private final boolean shared;
     private final ArrayList<Chunk> used = new ArrayList<>();
     private final ArrayDeque<Chunk> spare = new ArrayDeque<>();
+    private final WeakHashMap<MemorySegment.Scope, Boolean> gone = new WeakHashMap<>();
     private Level[] levels = new Level[4];
     private int depth;
     private long nextMarkId = 1;
@@ -195,18 +201,22 @@ final class ChunkLedger {
      * (a segment is in use by a native call), the levels above it stay ended and nothing else changes.
      */
     void rewindTo(int index, Chunk current, long currentTop) {
+        rewindTo(index, current, currentTop, false);
+    }
+
+    /** As {@link #rewindTo(int, Chunk, long)}; {@code givesBack}: the caller gives chunks back afterwards. */
+    private void rewindTo(int index, Chunk current, long currentTop, boolean givesBack) {
         if (current != null) {
             current.extent = Math.max(current.extent, currentTop);
         }
+        Level target = levels[index];
+        boolean record = givesBack || releasesDedicated(target.usedCount);
         while (depth - 1 > index) {
             Level level = levels[depth - 1];
-            level.jdkArena.close();
-            endedAllocations += level.tally.allocated();
+            end(level, record);
             levels[--depth] = null;
         }
-        Level target = levels[index];
-        target.jdkArena.close();
-        endedAllocations += target.tally.allocated();
+        end(target, record);
         target.open(shared ? Arena.ofShared() : Arena.ofConfined(), shared);
         for (int i = used.size() - 1; i >= target.usedCount; i--) {
             Chunk chunk = used.remove(i);
@@ -222,23 +232,46 @@ final class ChunkLedger {
         }
     }
 
+    private boolean releasesDedicated(int from) {
+        for (int i = used.size() - 1; i >= from; i--) {
+            if (used.get(i).dedicated) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes a level's JDK arena (this may throw: a segment in use by a native call) and counts its allocations. */
+    private void end(Level level, boolean recordGone) {
+        level.jdkArena.close();
+        endedAllocations += level.tally.allocated();
+        if (recordGone) {
+            gone.put(level.scope, Boolean.TRUE);
+        }
+    }
+
     void reset(Chunk current, long currentTop) {
-        rewindTo(0, current, currentTop);
+        int standard = 0;
+        for (Chunk chunk : used) {
+            standard += chunk.dedicated ? 0 : 1;
+        }
+        rewindTo(0, current, currentTop, spare.size() + standard > options.keepChunks());
         while (spare.size() > options.keepChunks()) {
             giveBack(spare.pollLast());
         }
         resets++;
     }
 
-    /** Ends every level, gives every chunk back, and closes the backing allocator when the arena owns it. */
+    /**
+     * Ends every level, gives every chunk back, and closes the backing allocator when the arena owns it (else the
+     * arena is no longer its dependent).
+     */
     void close(Chunk current, long currentTop) {
         if (current != null) {
             current.extent = Math.max(current.extent, currentTop);
         }
         while (depth > 0) {
-            Level level = levels[depth - 1];
-            level.jdkArena.close();
-            endedAllocations += level.tally.allocated();
+            end(levels[depth - 1], false);
             depth--;
         }
         for (Chunk chunk : List.copyOf(used)) {
@@ -250,6 +283,8 @@ final class ChunkLedger {
         }
         if (options.closeBacking()) {
             backing.close();
+        } else {
+            backing.removeDependent((AutoCloseable) owner);
         }
     }
 
@@ -274,7 +309,7 @@ final class ChunkLedger {
     /** The error for a segment no live level of this arena owns: stale (ISE) when its memory is ours, else IAE. */
     RuntimeException notOurs(MemorySegment segment) {
         String what = "segment at " + Checks.hex(segment.address()) + " of " + segment.byteSize() + " bytes";
-        if (!segment.scope().isAlive() && holds(segment.address())) {
+        if (!segment.scope().isAlive() && (holds(segment.address()) || gone.containsKey(segment.scope()))) {
             return new IllegalStateException(what + " was allocated by " + owner
                     + " in a scope that has ended (reset or rewind since): it is dead already");
         }

@@ -37,8 +37,14 @@ public final class ConfinedBumpArena extends BumpArena {
      * and alignment <= 2^62 keep `start` from it). "No chunk" and "closed" are both limit = -1, so the fast path has
      * no other test than the owner check; the slow path sorts out which it is.
      *
+     * `latest` is the size of the latest allocation when it is [top - latest, top) of the current chunk in the
+     * current level, else -1 (after a new chunk, a mark, a rewind, a reset or a roll-back); deallocate rolls back
+     * exactly that allocation, and rejects a segment of the current level and chunk that overlaps it or [top, limit)
+     * without being it: no other allocation of the level lies there.
+     *
      * Invariants: 0 <= top <= limit while a chunk is current; the bytes [top, limit) of the current chunk are
-     * handed out to no live segment; `level` is ledger.top(), and `view` belongs to level.scope.
+     * handed out to no live segment; every other live allocation of the current level in the current chunk ends at
+     * or before top - latest; `level` is ledger.top(), and `view` belongs to level.scope.
      */
 
     private final Thread owner;
@@ -51,6 +57,7 @@ public final class ConfinedBumpArena extends BumpArena {
     private long base;
     private long top;
     private long limit = -1;
+    private long latest = -1;
     private boolean closed;
 
     private long padding;
@@ -75,6 +82,7 @@ public final class ConfinedBumpArena extends BumpArena {
             return slowBump(size, alignment, throwOnFailure);
         }
         this.top = end;
+        this.latest = size;
         padding += start - top;
         level.tally.add(size);
         return view.asSlice(start, size);
@@ -105,6 +113,7 @@ public final class ConfinedBumpArena extends BumpArena {
     private void install(Chunk next, long offset) {
         chunk = next;
         top = offset;
+        latest = -1;
         if (next == null) {
             view = null;
             base = 0;
@@ -133,13 +142,23 @@ public final class ConfinedBumpArena extends BumpArena {
         if (owning == null) {
             throw ledger.notOurs(segment);
         }
-        final long address = segment.address();
-        final long size = layout.size();
-        owning.tally.remove(size);
-        if (owning == level && chunk != null && address >= base && address + size == base + top) {
-            chunk.extent = Math.max(chunk.extent, top);
-            top = address - base;
+        final long start = segment.address() - base;
+        final long end = start + layout.size();
+        if (owning == level && chunk != null && start >= 0 && end <= limit) {
+            if (end > top) {
+                throw notAnAllocation(segment);
+            }
+            if (latest >= 0) {
+                if (start == top - latest && end == top) {
+                    chunk.extent = Math.max(chunk.extent, top);
+                    top = start;
+                    latest = -1;
+                } else if (end > top - latest) {
+                    throw notAnAllocation(segment);
+                }
+            }
         }
+        owning.tally.remove(layout.size());
     }
 
     /**
@@ -164,6 +183,7 @@ public final class ConfinedBumpArena extends BumpArena {
     public void reset() {
         checkOwner();
         Checks.requireOpen(closed, this);
+        dependents.closeAll(this);
         try {
             ledger.reset(chunk, top);
         } catch (RuntimeException refused) {
@@ -179,6 +199,7 @@ public final class ConfinedBumpArena extends BumpArena {
         Checks.requireOpen(closed, this);
         Mark mark = new Mark(this, ledger.nextMarkId());
         level = ledger.push(chunk, top, mark);
+        latest = -1;
         if (chunk != null) {
             view = ChunkLedger.view(chunk, level);
         }
@@ -191,6 +212,7 @@ public final class ConfinedBumpArena extends BumpArena {
         checkOwner();
         Checks.requireOpen(closed, this);
         int index = ledger.indexOf(mark);
+        dependents.closeAll(this);
         try {
             ledger.rewindTo(index, chunk, top);
         } catch (RuntimeException refused) {
@@ -209,6 +231,7 @@ public final class ConfinedBumpArena extends BumpArena {
     /** After a rewind or reset the JDK refused half-way: stay where we are, seen through the new top level. */
     private void keepPosition() {
         level = ledger.top();
+        latest = -1;
         if (chunk != null) {
             view = ChunkLedger.view(chunk, level);
         }
@@ -220,6 +243,7 @@ public final class ConfinedBumpArena extends BumpArena {
             return;
         }
         checkOwner();
+        dependents.closeAll(this);
         try {
             ledger.close(chunk, top);
         } catch (RuntimeException refused) {

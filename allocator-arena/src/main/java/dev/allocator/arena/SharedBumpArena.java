@@ -39,17 +39,20 @@ public final class SharedBumpArena extends BumpArena {
     /*
      * Maintainers' notes.
      *
-     * `region` (volatile) is the current chunk seen through the top level's scope, with its own bump offset `top`.
+     * `region` (volatile) is the current chunk seen through the top level's scope, with its own bump state: the
+     * offset `top` and the size of the latest allocation, packed in one long (see SharedRegion).
      *
-     * allocate: read region (acquire), read top (acquire), compute start/end as the confined flavour does; if it
-     * fits, CAS top from the value read to `end`. That CAS is the linearization point: the bytes [start, end) then
-     * belong to this caller alone, because every other bump of this region starts at or after `end`, and the region
-     * is never moved backwards except by deallocate's roll-back CAS, which only succeeds while top still equals the
-     * rolled-back segment's end (so nothing was allocated after it).
-     *
+     * allocate: read region (acquire), read the state (acquire), compute start/end as the confined flavour does; if
+     * it fits, CAS the state from the value read to (end, size). That CAS is the linearization point: the bytes
+     * [start, end) then belong to this caller alone, because every other bump of this region starts at or after
+     * `end`, and the region is never moved backwards except by deallocate's roll-back CAS, which only succeeds while
+     * the state still says [start, end) is the latest allocation (so nothing was allocated after it). Because the
+     * state names the latest allocation exactly, deallocate also rejects a slice of it, or a segment past `top`:
+     * every other live allocation of the level in this chunk ends at or before the latest one's start.
+
      * Everything else runs under `lock`. Replacing a region (new chunk, mark, rewind, reset, close) first SEALS the
      * old one: a CAS loop sets top to limit + 1, after which every bump of it fails the fit test and its thread
-     * comes to the lock, sees the new region and retries. The value replaced by the seal is the old region's final
+     * comes to the lock, sees the new region and retries. The top replaced by the seal is the old region's final
      * extent, which the ledger needs for wiping and tail accounting. A bump that won its CAS before the seal is
      * ordered before the replacement; if the replacement ends its scope, its segment is dead when the reset returns.
      *
@@ -80,7 +83,8 @@ public final class SharedBumpArena extends BumpArena {
     MemorySegment bump(long size, long alignment, boolean throwOnFailure) {
         for (;;) {
             final SharedRegion region = this.region;
-            final long top = region.top();
+            final long state = region.state();
+            final long top = SharedRegion.top(state);
             final long limit = region.limit;
             final long start = top + (-(region.base + top) & (alignment - 1));
             final long end = start + size;
@@ -89,7 +93,7 @@ public final class SharedBumpArena extends BumpArena {
                 if (slow != RETRY) {
                     return slow;
                 }
-            } else if (region.casTop(top, end)) {
+            } else if (region.casState(state, SharedRegion.state(end, size))) {
                 if (start != top) {
                     padding.add(start - top);
                 }
@@ -146,15 +150,41 @@ public final class SharedBumpArena extends BumpArena {
             if (owning == null) {
                 throw ledger.notOurs(segment);
             }
-            final long address = segment.address();
-            final long size = layout.size();
-            owning.tally.remove(size);
             final SharedRegion current = region;
-            final long end = address + size - current.base;
-            if (owning == current.level && current.chunk != null && address >= current.base
-                    && end <= current.limit) {
-                current.chunk.extent = Math.max(current.chunk.extent, end);
-                current.casTop(end, address - current.base);
+            final long start = segment.address() - current.base;
+            final long end = start + layout.size();
+            if (owning == current.level && current.chunk != null && start >= 0 && end <= current.limit) {
+                rollBackOrCheck(current, segment, start, end);
+            }
+            owning.tally.remove(layout.size());
+        }
+    }
+
+    /**
+     * Rolls back {@code [start, end)} of the current region when it is the latest allocation; throws when it overlaps
+     * the latest allocation or the free space past it without being the latest allocation. Under the lock, so only
+     * bumps race with it: they move {@code top} forward, and the retry then sees a newer latest allocation.
+     */
+    private void rollBackOrCheck(SharedRegion current, MemorySegment segment, long start, long end) {
+        for (;;) {
+            final long state = current.state();
+            final long top = SharedRegion.top(state);
+            final long latest = SharedRegion.latest(state);
+            if (end > top) {
+                throw notAnAllocation(segment);
+            }
+            if (latest == SharedRegion.UNKNOWN) {
+                return;
+            }
+            if (start != top - latest || end != top) {
+                if (end > top - latest) {
+                    throw notAnAllocation(segment);
+                }
+                return;
+            }
+            current.chunk.extent = Math.max(current.chunk.extent, end);
+            if (current.casState(state, SharedRegion.state(start, SharedRegion.UNKNOWN))) {
+                return;
             }
         }
     }
@@ -182,6 +212,8 @@ public final class SharedBumpArena extends BumpArena {
 
     @Override
     public void reset() {
+        Checks.requireOpen(closed, this);
+        dependents.closeAll(this);
         synchronized (lock) {
             Checks.requireOpen(closed, this);
             SharedRegion old = region;
@@ -215,6 +247,11 @@ public final class SharedBumpArena extends BumpArena {
         Objects.requireNonNull(mark, "mark");
         synchronized (lock) {
             Checks.requireOpen(closed, this);
+            ledger.indexOf(mark);
+        }
+        dependents.closeAll(this);
+        synchronized (lock) {
+            Checks.requireOpen(closed, this);
             int index = ledger.indexOf(mark);
             SharedRegion old = region;
             long extent = old.seal();
@@ -231,6 +268,10 @@ public final class SharedBumpArena extends BumpArena {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        dependents.closeAll(this);
         synchronized (lock) {
             if (closed) {
                 return;

@@ -5,13 +5,22 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The current chunk of a {@link SharedBumpArena} as one level's scope sees it, with the bump offset every allocating
+ * The current chunk of a {@link SharedBumpArena} as one level's scope sees it, with the bump state every allocating
  * thread compare-and-sets. A region is replaced, never moved back: a new chunk, a mark, a rewind or a reset installs a
  * new region after sealing the old one, so a thread still holding the old one fails its next CAS and retries.
  *
- * <p>The {@code top} field is padded on both sides (see the package documentation).
+ * <p>The state is one {@code long}: the bump offset {@code top} in its high {@code 64 - LATEST_BITS} bits (chunks are
+ * at most 2^40 bytes, so {@code top <= 2^40 + 1} fits), and in its low bits the size of the latest allocation, which
+ * is {@code [top - latest, top)}, or {@link #UNKNOWN} (none since the region began or the last roll-back, or one too
+ * large to record). One CAS moves both, so deallocate sees the latest allocation exactly, whatever other threads do.
+ * The state is padded on both sides (see the package documentation).
  */
 final class SharedRegion extends SharedRegionTopPad {
+
+    /** How many low bits of the state hold the latest allocation's size. */
+    static final int LATEST_BITS = 23;
+    /** The latest allocation is not known. */
+    static final long UNKNOWN = (1L << LATEST_BITS) - 1;
 
     /** The chunk; {@code null} for a region that has none (before the first allocation, after close). */
     final Chunk chunk;
@@ -42,16 +51,29 @@ final class SharedRegion extends SharedRegionTopPad {
             this.base = chunk.base;
             this.limit = chunk.size;
         }
-        TOP.setRelease(this, top);
+        STATE.setRelease(this, state(top, UNKNOWN));
     }
 
-    long top() {
-        return (long) TOP.getAcquire(this);
+    /** The state for a bump offset and the latest allocation's size (recorded as {@link #UNKNOWN} when too large). */
+    static long state(long top, long latest) {
+        return top << LATEST_BITS | Math.min(latest, UNKNOWN);
+    }
+
+    static long top(long state) {
+        return state >>> LATEST_BITS;
+    }
+
+    static long latest(long state) {
+        return state & UNKNOWN;
+    }
+
+    long state() {
+        return (long) STATE.getAcquire(this);
     }
 
     /** The linearization point of an allocation, and of a roll-back by deallocate. */
-    boolean casTop(long expected, long next) {
-        return TOP.compareAndSet(this, expected, next);
+    boolean casState(long expected, long next) {
+        return STATE.compareAndSet(this, expected, next);
     }
 
     /**
@@ -61,18 +83,19 @@ final class SharedRegion extends SharedRegionTopPad {
      */
     long seal() {
         for (;;) {
-            long current = top();
-            if (current > limit) {
-                return current == limit + 1 ? Math.max(limit, 0) : current;
+            long current = state();
+            long top = top(current);
+            if (top > limit) {
+                return top == limit + 1 ? Math.max(limit, 0) : top;
             }
-            if (casTop(current, limit + 1)) {
-                return current;
+            if (casState(current, state(limit + 1, UNKNOWN))) {
+                return top;
             }
         }
     }
 }
 
-/** 128 bytes of padding before {@code top}. */
+/** 128 bytes of padding before {@code state}. */
 abstract class SharedRegionPrePad {
     byte p000, p001, p002, p003, p004, p005, p006, p007, p010, p011, p012, p013, p014, p015, p016, p017;
     byte p020, p021, p022, p023, p024, p025, p026, p027, p030, p031, p032, p033, p034, p035, p036, p037;
@@ -84,22 +107,22 @@ abstract class SharedRegionPrePad {
     byte p160, p161, p162, p163, p164, p165, p166, p167, p170, p171, p172, p173, p174, p175, p176, p177;
 }
 
-/** The hot field: the bump offset, written by CAS only. */
+/** The hot field: the bump state, written by CAS only. */
 abstract class SharedRegionTop extends SharedRegionPrePad {
-    static final VarHandle TOP;
+    static final VarHandle STATE;
 
     static {
         try {
-            TOP = MethodHandles.lookup().findVarHandle(SharedRegionTop.class, "top", long.class);
+            STATE = MethodHandles.lookup().findVarHandle(SharedRegionTop.class, "state", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    volatile long top;
+    volatile long state;
 }
 
-/** 128 bytes of padding after {@code top}, before the read-mostly fields of {@link SharedRegion}. */
+/** 128 bytes of padding after {@code state}, before the read-mostly fields of {@link SharedRegion}. */
 abstract class SharedRegionTopPad extends SharedRegionTop {
     byte q000, q001, q002, q003, q004, q005, q006, q007, q010, q011, q012, q013, q014, q015, q016, q017;
     byte q020, q021, q022, q023, q024, q025, q026, q027, q030, q031, q032, q033, q034, q035, q036, q037;

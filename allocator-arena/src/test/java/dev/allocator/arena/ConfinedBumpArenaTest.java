@@ -26,7 +26,8 @@ class ConfinedBumpArenaTest {
         arena.close();
     }
 
-    private static Throwable fromAnotherThread(Executable call) throws InterruptedException {
+    /** What {@code call} threw on a thread named intruder, or null. */
+    static Throwable fromAnotherThread(Executable call) throws InterruptedException {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             try {

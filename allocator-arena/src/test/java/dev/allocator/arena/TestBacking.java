@@ -3,6 +3,7 @@ package dev.allocator.arena;
 import dev.allocator.api.AllocationException;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
+import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
 
 import java.lang.foreign.Arena;
@@ -15,13 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backing allocator for tests: hands out memory filled with garbage (0xA5), remembers what is live, can be told to
- * refuse, and records whether every block it gets back is all zeros (for the wipe tests). Thread-safe.
+ * refuse, and records whether every block it gets back is all zeros (for the wipe tests). Honours dependents: its
+ * close closes them first, and throws (staying open) when one does not close. Thread-safe.
  */
 final class TestBacking implements Allocator {
 
     static final byte GARBAGE = (byte) 0xA5;
 
     private final Arena memory = Arena.ofShared();
+    private final Dependents dependents = new Dependents();
     private final Map<Long, Layout> live = new ConcurrentHashMap<>();
     private final List<String> dirtyReturns = new ArrayList<>();
     private final AtomicInteger refusals = new AtomicInteger();
@@ -44,6 +47,10 @@ final class TestBacking implements Allocator {
 
     int returns() {
         return returns.get();
+    }
+
+    int dependents() {
+        return dependents.size();
     }
 
     boolean isClosed() {
@@ -108,7 +115,19 @@ final class TestBacking implements Allocator {
     }
 
     @Override
+    public boolean addDependent(AutoCloseable dependent) {
+        dependents.add(dependent);
+        return true;
+    }
+
+    @Override
+    public void removeDependent(AutoCloseable dependent) {
+        dependents.remove(dependent);
+    }
+
+    @Override
     public void close() {
+        dependents.closeAll(this);
         closed = true;
     }
 

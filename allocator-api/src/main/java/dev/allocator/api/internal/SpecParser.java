@@ -21,13 +21,27 @@ import java.util.Map;
  * name   = letter { letter | digit | "_" | "-" }
  * value  = one or more characters other than white space and , ( ) &gt; | =
  * </pre>
- * So {@code >} binds tighter than {@code |}. White space may stand between any two tokens. Every error is a
- * {@link SpecException} with the 1-based column.
+ * So {@code >} binds tighter than {@code |}. White space may stand between any two tokens. Parentheses nest at most
+ * {@value #MAX_NESTING} deep and a spec has at most {@value #MAX_STAGES} stages. Every error is a {@link SpecException} with the 1-based column.
  */
 public final class SpecParser {
 
+    /*
+     * Maintainers' notes. A recursive descent parser: term -> choice -> chain -> term recurses once per '(' level, so
+     * MAX_NESTING bounds the stack it uses (a few frames per level), whatever the length of the spec; chains and
+     * choices are loops. MAX_STAGES bounds what is built from a spec: each stage closes the one beneath it and each
+     * '|' adds a fallback level, calls that recurse once per stage.
+     */
+
+    /** How deep parentheses may nest. */
+    public static final int MAX_NESTING = 32;
+    /** How many stages a spec may have. */
+    public static final int MAX_STAGES = 64;
+
     private final String spec;
     private int pos;
+    private int depth;
+    private int stages;
 
     private SpecParser(String spec) {
         this.spec = spec;
@@ -81,6 +95,10 @@ public final class SpecParser {
             return stage();
         }
         int open = pos + 1;
+        if (depth == MAX_NESTING) {
+            throw error("parentheses may nest at most " + MAX_NESTING + " deep: depth=" + (depth + 1));
+        }
+        depth++;
         pos++;
         SpecNode inner = choice();
         skipSpace();
@@ -88,6 +106,7 @@ public final class SpecParser {
             throw error("expected ')' to close the '(' at column " + open + ", found " + describe(peek()));
         }
         pos++;
+        depth--;
         return inner;
     }
 
@@ -95,6 +114,10 @@ public final class SpecParser {
         skipSpace();
         int column = pos + 1;
         String name = name("an allocator name or '('");
+        if (++stages > MAX_STAGES) {
+            throw new SpecException("a spec may have at most " + MAX_STAGES + " stages: stages=" + stages, spec,
+                    column, null);
+        }
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, Integer> columns = new LinkedHashMap<>();
         skipSpace();

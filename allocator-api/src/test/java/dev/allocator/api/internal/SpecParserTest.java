@@ -120,6 +120,40 @@ class SpecParserTest {
     }
 
     @Test
+    void shouldRejectParenthesesNestedPastTheBoundNamingDepthAndColumn() {
+        int tooDeep = SpecParser.MAX_NESTING + 1;
+        for (String spec : List.of("(".repeat(3000) + "a" + ")".repeat(3000), "(".repeat(3000),
+                "(".repeat(tooDeep) + "a" + ")".repeat(tooDeep))) {
+            SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(spec));
+            assertEquals(tooDeep, e.column(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("at column " + tooDeep + ": parentheses may nest at most "
+                    + SpecParser.MAX_NESTING + " deep: depth=" + tooDeep + "\n"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldAcceptParenthesesNestedUpToTheBound() {
+        int deepest = SpecParser.MAX_NESTING;
+        String spec = "(".repeat(deepest) + "a" + ")".repeat(deepest) + " > " + "(".repeat(deepest) + "b"
+                + ")".repeat(deepest);
+        SpecChain chain = assertInstanceOf(SpecChain.class, SpecParser.parse(spec));
+        assertEquals(2, chain.parts().size());
+    }
+
+    @Test
+    void shouldRejectMoreStagesThanTheBoundAtTheFirstStageTooMany() {
+        String fits = String.join(" > ", java.util.Collections.nCopies(SpecParser.MAX_STAGES, "s"));
+        assertEquals(SpecParser.MAX_STAGES, assertInstanceOf(SpecChain.class, SpecParser.parse(fits)).parts().size());
+        for (String joiner : List.of(" > ", " | ")) {
+            String spec = String.join(joiner, java.util.Collections.nCopies(3000, "s"));
+            SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(spec));
+            assertEquals(SpecParser.MAX_STAGES * (1 + joiner.length()) + 1, e.column(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("at column " + e.column() + ": a spec may have at most "
+                    + SpecParser.MAX_STAGES + " stages: stages=" + (SpecParser.MAX_STAGES + 1)), e.getMessage());
+        }
+    }
+
+    @Test
     void shouldRejectNull() {
         assertThrows(NullPointerException.class, () -> SpecParser.parse(null));
     }
