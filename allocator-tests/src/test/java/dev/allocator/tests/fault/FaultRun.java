@@ -96,37 +96,18 @@ final class FaultRun {
         }
     }
 
-    private Layout nextLayout() {
-        long limit = Math.min(caps.maxSize(), 16 << 10);
-        long size = switch (random.nextInt(4)) {
-            case 0, 1 -> random.nextLong(Math.min(limit, 256) + 1);
-            case 2 -> random.nextLong(Math.min(limit, 2048) + 1);
-            default -> random.nextLong(limit + 1);
-        };
-        int maxShift = 63 - Long.numberOfLeadingZeros(Math.min(caps.maxAlignment(), 4096));
-        return Layout.of(size, 1L << random.nextInt(maxShift + 1));
-    }
-
     private void allocate(boolean mustSucceed) {
-        Layout layout = nextLayout();
-        int call = random.nextInt(3);
-        String name = switch (call) {
-            case 0 -> "allocate";
-            case 1 -> "tryAllocate";
-            default -> "allocateZeroed";
-        };
+        Layout layout = Requests.nextLayout(random, caps);
+        Requests.Call call = Requests.Call.next(random);
+        String name = call.toString();
         MemorySegment segment;
         try {
-            segment = switch (call) {
-                case 0 -> allocator.allocate(layout);
-                case 1 -> allocator.tryAllocate(layout);
-                default -> allocator.allocateZeroed(layout);
-            };
-            if (segment == null && call != 1) {
+            segment = call.on(allocator, layout);
+            if (segment == null && call != Requests.Call.TRY_ALLOCATE) {
                 throw fail(name + "(" + layout + ") returned null", null);
             }
         } catch (AllocationException e) {
-            if (call == 1) {
+            if (call == Requests.Call.TRY_ALLOCATE) {
                 if (mode != FaultyAllocator.Mode.THROW) {
                     throw fail("tryAllocate(" + layout + ") threw although the backing returns null", e);
                 }
@@ -147,7 +128,7 @@ final class FaultRun {
         check(segment.address() % layout.alignment() == 0, "address " + Checks.hex(segment.address())
                 + " for " + layout);
         check(allocator.owns(segment), "owns its segment of " + layout);
-        if (call == 2) {
+        if (call == Requests.Call.ALLOCATE_ZEROED) {
             for (long offset = 0; offset < segment.byteSize(); offset++) {
                 check(segment.get(ValueLayout.JAVA_BYTE, offset) == 0, "allocateZeroed: byte " + offset
                         + " of " + layout + " is not zero");

@@ -5,6 +5,7 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Layout;
 import dev.allocator.compose.ForwardingAllocator;
+import dev.allocator.system.SystemAllocator;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -203,6 +204,11 @@ public final class FaultyAllocator extends ForwardingAllocator {
     /** @return whether {@link #close()} has run */
     public boolean closed() {
         return isClosed();
+    }
+
+    /** @return whether the allocator beneath is a {@link SystemAllocator}: this stage is at the bottom of its spec */
+    public boolean overSystem() {
+        return backing instanceof SystemAllocator;
     }
 
     /** @return the stats of the allocator beneath, also after close (its {@code bytesInUse}: bytes it lost) */
