@@ -58,7 +58,9 @@ import java.util.Objects;
  *       quarantined and leaked block, records a {@link LeakEvent}, follows its {@link LeakPolicy} (log a warning,
  *       throw {@link IllegalStateException} with the {@link LeakReport}, or stay silent), and closes the backing
  *       allocator when it owns it; an overrun or a write after free found then is thrown as
- *       {@link IllegalStateException} whatever the policy, with the leak report suppressed.</li>
+ *       {@link IllegalStateException} whatever the policy, with the leak report suppressed. Over a backing it does
+ *       not own, it registers with {@link Allocator#addDependent}, so the backing's close closes it first (a report
+ *       that close throws is then logged as a warning).</li>
  *   <li>The live allocations sit in Eclipse Collections primitive maps keyed by address: no boxing. With sites on,
  *       each allocation also captures up to {@value #SITE_DEPTH} stack frames, which costs microseconds.</li>
  * </ul>
@@ -92,6 +94,8 @@ public final class CheckedAllocator extends ForwardingAllocator {
 
     private final Ledger ledger;
     private final Coverage coverage;
+    private final boolean ownsBacking;
+    private final AutoCloseable closedByBacking = new ClosedByBacking();
     private final LeakPolicy onLeak;
     private final boolean captureSites;
 
@@ -123,7 +127,11 @@ public final class CheckedAllocator extends ForwardingAllocator {
         this.coverage = Objects.requireNonNull(coverage, "coverage");
         this.captureSites = captureSites;
         this.ledger = new Ledger(coverage.quarantine());
+        this.ownsBacking = ownsBacking;
         super.addDependent(new ScopeCloser());
+        if (!ownsBacking) {
+            backing.addDependent(closedByBacking);
+        }
     }
 
     @Override
@@ -318,11 +326,38 @@ public final class CheckedAllocator extends ForwardingAllocator {
     }
 
     /**
+     * What a backing this allocator does not own closes before it frees memory: this allocator. A report thrown by a
+     * close that happened (leaks with {@code onLeak=throw}, damage) is logged, so that the backing's close goes on.
+     */
+    private final class ClosedByBacking implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                CheckedAllocator.this.close();
+            } catch (RuntimeException report) {
+                if (!isClosed()) {
+                    throw report;
+                }
+                System.getLogger(CheckedAllocator.class.getName()).log(System.Logger.Level.WARNING,
+                        CheckedAllocator.this + " closed by its backing allocator's close", report);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return CheckedAllocator.this.toString();
+        }
+    }
+
+    /**
      * Verifies and gives back every quarantined and leaked block, then records a {@link LeakEvent} and applies the
      * leak policy. Damage found is thrown, with the leak report's exception suppressed.
      */
     @Override
     protected void onClose() {
+        if (!ownsBacking) {
+            backing.removeDependent(closedByBacking);
+        }
         final LeakReport report = leakReport();
         final List<List<Allocation>> all = ledger.takeAll();
         RuntimeException failure = null;

@@ -98,6 +98,21 @@ class CheckedScopeTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"FREE", "THROW"})
+    void shouldBeClosedFirstWhenABackingItDoesNotOwnCloses(LeakPolicy policy) {
+        SystemAllocator system = new SystemAllocator();
+        CheckedAllocator checked = new CheckedAllocator(system, policy, false, Coverage.DEFAULT, false);
+        MemorySegment leaked = checked.allocate(Layout.of(64));
+        MemorySegment freed = checked.allocate(Layout.of(64));
+        checked.deallocate(freed, Layout.of(64));
+        system.close();
+        assertFalse(leaked.scope().isAlive(), "checked's segment closed before system freed its memory");
+        assertThrows(IllegalStateException.class, () -> checked.allocate(Layout.of(8)), "checked is closed");
+        assertEquals(0, system.stats().bytesInUse(), "leaked and quarantined blocks went back first");
+        checked.close();
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = ';', value = {"checked(guard=5000) > system; guard=5000",
             "checked(guard=-1) > system; guard=-1", "checked(quarantine=lots) > system; quarantine=lots",
             "checked(scopes=maybe) > system; scopes=maybe"})
