@@ -212,6 +212,7 @@ class TrustTest {
     void shouldUnregisterFromItsBackingWhenClosed() {
         try (ArenaBacking backing = new ArenaBacking(false)) {
             FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(8).backing(backing, false).build();
+            assertEquals(1, backing.dependents.size());
             pool.close();
             assertEquals(0, backing.dependents.size());
             assertEquals(0, backing.live);
