@@ -17,8 +17,11 @@ import java.util.Arrays;
  */
 final class SizeClass {
 
-    /** Heap bytes a slab's pool and this class keep per block (segment object, state words, layout word). */
-    static final long HEAP_BYTES_PER_BLOCK = 72;
+    /**
+     * Heap bytes a slab's pool and this class keep per block, at most: the block's segment object and its reference
+     * (56), the pool's state words (up to 32 with their rounding), the layout word here (8).
+     */
+    static final long HEAP_BYTES_PER_BLOCK = 96;
 
     private static final ClassSlab[] NO_SLABS = new ClassSlab[0];
 
@@ -168,7 +171,7 @@ final class SizeClass {
         final long heap = blocksPerSlab * HEAP_BYTES_PER_BLOCK;
         final long limit = Runtime.getRuntime().maxMemory() / 8;
         if (heap > limit) {
-            throw new AllocationException(AllocationException.Reason.EXHAUSTED, layout, "a new slab of the "
+            throw new AllocationException(AllocationException.Reason.TOO_LARGE, layout, "a new slab of the "
                     + block.size() + " B class needs at most an eighth of the maximum heap for its " + blocksPerSlab
                     + " blocks: heapBytes=" + heap + " (" + HEAP_BYTES_PER_BLOCK + " per block), limit=" + limit
                     + "; use a smaller slabSize or a larger -Xmx");

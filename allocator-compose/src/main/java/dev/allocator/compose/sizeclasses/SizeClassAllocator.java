@@ -56,7 +56,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Stats count what callers did: allocations and deallocations they made, {@code bytesInUse} as their requests'
  *       sizes; {@code bytesReserved} counts whole slabs and large segments held from the backing allocator.</li>
  *   <li>{@link #close()} closes every slab (wiping per the {@code wipe} policy), stops trimming, gives the slabs back
- *       and closes the backing allocator when it owns it. Called from a thread that may not touch the backing's
+ *       and closes the backing allocator when it owns it. Over a backing it does not own, it registers itself
+ *       ({@link Allocator#addDependent}), so a backing that closes first closes it, and its segments then throw
+ *       instead of touching freed memory. Called from a thread that may not touch the backing's
  *       memory (a confined arena's other threads), it throws {@link IllegalStateException} (caused by a
  *       {@link WrongThreadException}) and changes nothing; that check needs one segment from the backing, so an
  *       allocator that never took one closes without it.</li>
@@ -120,6 +122,8 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     private final IdleSlabs idle;
     private final LongAdder trimFailures = new LongAdder();
     private final ScheduledFuture<?> trimTask;
+    /** Whether the backing (not ours) closes this allocator before it frees memory: see Allocator.addDependent. */
+    private final boolean registered;
 
     /**
      * Creates a size-class allocator.
@@ -152,6 +156,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         this.idle = new IdleSlabs(byClass, idleNanos, returns, this::isClosed);
         addDependent(new CloseGuard(this, byClass, returns));
         this.trimTask = idleMillis == 0 ? null : SlabTrimmer.schedule(this, Math.max(1, idleMillis / 2));
+        this.registered = !ownsBacking && backing.addDependent(this);
     }
 
     /**
@@ -376,6 +381,9 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     protected void onClose() {
         if (trimTask != null) {
             trimTask.cancel(false);
+        }
+        if (registered) {
+            backing.removeDependent(this);
         }
         idle.closeAll();
     }
