@@ -20,6 +20,22 @@ public final class NonClosingAllocator extends DelegatingAllocator {
         super(Objects.requireNonNull(delegate, "delegate"));
     }
 
+    /**
+     * Records nothing and returns {@code false}: the allocator wrapped here is never closed, so nothing built over
+     * it needs closing first, and a process-wide list of every arena and pool ever built over it (scanned under one
+     * lock at each registration) would only cost time and hold on to what callers forgot to close.
+     */
+    @Override
+    public boolean addDependent(AutoCloseable dependent) {
+        Objects.requireNonNull(dependent, "dependent");
+        return false;
+    }
+
+    /** Does nothing: see {@link #addDependent}. */
+    @Override
+    public void removeDependent(AutoCloseable dependent) {
+    }
+
     /** Does nothing: the process-wide allocator lives as long as the JVM. */
     @Override
     public void close() {
