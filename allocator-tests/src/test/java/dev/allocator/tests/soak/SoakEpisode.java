@@ -264,9 +264,9 @@ final class SoakEpisode {
             }
             long inUse = stage.backingStats().bytesInUse();
             if (stage.overSystem() && inUse != 0) {
-                tally.add(SoakTally.Count.BYTES_LOST, Math.abs(inUse));
-                error("system beneath " + stage.id() + ": bytesInUse " + inUse + " after close (bytes lost): "
-                        + stage.backingStats(), null);
+                tally.add(inUse > 0 ? SoakTally.Count.BYTES_LOST : SoakTally.Count.BYTES_MISCOUNTED, Math.abs(inUse));
+                error("system beneath " + stage.id() + ": bytesInUse " + inUse + " after close ("
+                        + (inUse > 0 ? "bytes lost" : "miscounted") + "): " + stage.backingStats(), null);
             } else if (orderly && inUse != 0) {
                 error("beneath " + stage.id() + ": bytesInUse " + inUse + " after an orderly close: "
                         + stage.backingStats(), null);
