@@ -70,7 +70,8 @@ public final class Soak {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        boolean ok = tally.errors() == 0 && tally.get(SoakTally.Count.BYTES_LOST) == 0;
+        boolean ok = tally.errors() == 0 && tally.get(SoakTally.Count.BYTES_LOST) == 0
+                && tally.get(SoakTally.Count.BYTES_MISCOUNTED) == 0;
         System.out.println(tally.report("soak " + (ok ? "PASSED" : "FAILED") + " after " + took.toSeconds()
                 + " s (seed " + seed + ", " + Runtime.getRuntime().availableProcessors() + " cores)"));
         System.out.flush();

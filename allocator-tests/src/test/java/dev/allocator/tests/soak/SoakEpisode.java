@@ -33,6 +33,16 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class SoakEpisode {
 
+    /*
+     * Maintainers' notes. `closing` is set before close() is called and `stopping` after it returns (orderly: before
+     * the workers are joined, then close). So an IllegalStateException seen while `closing` is false is an error,
+     * and one seen while it is true ends that worker. `closed` is counted down when close() returns; a worker checks
+     * that a held block is unreadable only after that, and only by reading: after a close the memory beneath may
+     * be unmapped, and a write through a stale segment could crash the JVM if a stage did not invalidate it.
+     * Every thread holds its own blocks; a handed-off block is in exactly one place at a time (a worker's list or
+     * the queue), so a wrong byte can only come from the allocators.
+     */
+
     /** How long a thread may take to stop after the close: longer is a hang. */
     private static final long JOIN_MILLIS = 60_000;
 
@@ -254,9 +264,9 @@ final class SoakEpisode {
             }
             long inUse = stage.backingStats().bytesInUse();
             if (stage.overSystem() && inUse != 0) {
-                tally.add(SoakTally.Count.BYTES_LOST, Math.abs(inUse));
-                error("system beneath " + stage.id() + ": bytesInUse " + inUse + " after close (bytes lost): "
-                        + stage.backingStats(), null);
+                tally.add(inUse > 0 ? SoakTally.Count.BYTES_LOST : SoakTally.Count.BYTES_MISCOUNTED, Math.abs(inUse));
+                error("system beneath " + stage.id() + ": bytesInUse " + inUse + " after close ("
+                        + (inUse > 0 ? "bytes lost" : "miscounted") + "): " + stage.backingStats(), null);
             } else if (orderly && inUse != 0) {
                 error("beneath " + stage.id() + ": bytesInUse " + inUse + " after an orderly close: "
                         + stage.backingStats(), null);

@@ -15,7 +15,8 @@ final class SoakTally {
     /** What is counted. */
     enum Count {
         OPERATIONS, ALLOCATIONS, FAILURES, FREES, HANDOFFS, VERIFIES, TRIMS, RESETS, EPISODES,
-        REJECTED_AFTER_CLOSE, WRONG_THREAD, FAULTS_INJECTED, BYTES_LOST, PLATFORM_THREADS, VIRTUAL_THREADS
+        REJECTED_AFTER_CLOSE, WRONG_THREAD, FAULTS_INJECTED, BYTES_LOST, BYTES_MISCOUNTED, PLATFORM_THREADS,
+        VIRTUAL_THREADS
     }
 
     private static final int KEPT = 30;
@@ -79,6 +80,8 @@ final class SoakTally {
                 .append('\n');
         out.append("faults injected: ").append(get(Count.FAULTS_INJECTED)).append('\n');
         out.append("bytes lost: ").append(get(Count.BYTES_LOST)).append('\n');
+        out.append("bytes miscounted (system's bytesInUse below 0 after close): ")
+                .append(get(Count.BYTES_MISCOUNTED)).append('\n');
         out.append("errors: ").append(errorCount).append('\n');
         out.append("\nper spec: episodes, operations, faults injected, errors\n");
         bySpec.forEach((spec, row) -> out.append(String.format("%4d %12d %9d %6d  %s%n", row[0].sum(),
