@@ -146,6 +146,19 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     }
 
     /**
+     * Checks, without changing anything, that the calling thread may close this allocator and give memory back to
+     * it, so that a stack closed from the wrong thread throws before any stage has changed instead of closing halfway.
+     * An allocator built over another asks it too; {@link #close()} calls this first.
+     *
+     * <p>The default does nothing: an allocator that any thread may use and close.
+     *
+     * @throws WrongThreadException when this allocator, or one it gives memory back to on close, is confined to
+     *                              another thread
+     */
+    default void requireCloseable() {
+    }
+
+    /**
      * The {@link SegmentAllocator} entry point: delegates to {@link #allocate(Layout)}.
      *
      * @throws IllegalArgumentException when {@code byteSize < 0} or {@code byteAlignment} is not a power of two

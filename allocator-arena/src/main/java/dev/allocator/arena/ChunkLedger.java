@@ -266,6 +266,11 @@ final class ChunkLedger {
      * Ends every level, gives every chunk back, and closes the backing allocator when the arena owns it (else the
      * arena is no longer its dependent).
      */
+    /** Asks the backing allocator whether this thread may give chunks back to it (and close it, when owned). */
+    void requireBackingCloseable() {
+        backing.requireCloseable();
+    }
+
     void close(Chunk current, long currentTop) {
         if (current != null) {
             current.extent = Math.max(current.extent, currentTop);

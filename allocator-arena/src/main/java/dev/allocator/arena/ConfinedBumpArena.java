@@ -242,7 +242,7 @@ public final class ConfinedBumpArena extends BumpArena {
         if (closed) {
             return;
         }
-        checkOwner();
+        requireCloseable();
         dependents.closeAll(this);
         try {
             ledger.close(chunk, top);
@@ -269,6 +269,18 @@ public final class ConfinedBumpArena extends BumpArena {
         final long allocated = ledger.allocations();
         return new ArenaStats(ledger.chunksHeld(), ledger.bytesReserved(), ledger.liveBytes(), allocated,
                 allocated - live, ledger.failures(), ledger.resets(), padding + ledger.tailBytes());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws WrongThreadException when called from a thread other than the owner, or the backing allocator is
+     *                              confined to another thread
+     */
+    @Override
+    public void requireCloseable() {
+        checkOwner();
+        ledger.requireBackingCloseable();
     }
 
     private void checkOwner() {

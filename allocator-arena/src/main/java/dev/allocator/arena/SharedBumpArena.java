@@ -266,11 +266,22 @@ public final class SharedBumpArena extends BumpArena {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws WrongThreadException when the backing allocator is confined to another thread
+     */
+    @Override
+    public void requireCloseable() {
+        ledger.requireBackingCloseable();
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
+        requireCloseable();
         dependents.closeAll(this);
         synchronized (lock) {
             if (closed) {

@@ -127,6 +127,12 @@ public abstract class ForwardingAllocator implements Allocator {
     protected void onClose() {
     }
 
+    /** Asks the backing allocator: a wrapper gives memory back to it, and closes it when it owns it. */
+    @Override
+    public void requireCloseable() {
+        backing.requireCloseable();
+    }
+
     /** Records {@code dependent}, to be closed first by {@link #close()}; returns {@code true}. */
     @Override
     public boolean addDependent(AutoCloseable dependent) {
@@ -145,12 +151,15 @@ public abstract class ForwardingAllocator implements Allocator {
      *
      * @throws IllegalStateException when a dependent does not close; nothing else changed then, and {@code close()}
      *                               may be called again
+     * @throws WrongThreadException  when the backing allocator is confined to another thread (a wrapper over it is
+     *                               too); nothing changed then
      */
     @Override
     public final void close() {
         if (closed) {
             return;
         }
+        backing.requireCloseable();
         dependents.closeAll(this);
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;

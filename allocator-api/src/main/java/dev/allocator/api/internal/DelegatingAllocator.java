@@ -49,6 +49,11 @@ abstract class DelegatingAllocator implements Allocator {
     }
 
     @Override
+    public void requireCloseable() {
+        delegate.requireCloseable();
+    }
+
+    @Override
     public boolean addDependent(AutoCloseable dependent) {
         return delegate.addDependent(dependent);
     }

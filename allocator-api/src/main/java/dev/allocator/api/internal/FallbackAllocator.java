@@ -142,16 +142,25 @@ public final class FallbackAllocator implements Allocator {
         dependents.remove(dependent);
     }
 
+    /** Asks both allocators: a fallback closes both. */
+    @Override
+    public void requireCloseable() {
+        primary.requireCloseable();
+        secondary.requireCloseable();
+    }
+
     /**
      * Closes the allocators built over this one ({@link #addDependent}), then both allocators.
      *
      * @throws IllegalStateException when a dependent does not close; nothing else changed then
+     * @throws WrongThreadException  when either allocator is confined to another thread; nothing changed then
      */
     @Override
     public void close() {
         if (closed) {
             return;
         }
+        requireCloseable();
         dependents.closeAll(this);
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;

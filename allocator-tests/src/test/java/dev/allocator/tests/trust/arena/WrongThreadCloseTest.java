@@ -28,11 +28,19 @@ class WrongThreadCloseTest {
         return false;
     }
 
-    /** The pool's side (checking its slab is accessible before it changes anything) is another part of issue 12. */
+    /** Every stage asks the one beneath it ({@code Allocator.requireCloseable}) before it changes anything. */
     @ParameterizedTest
     @ValueSource(strings = {"arena(chunkSize=64KiB) > system",
             "arena(chunkSize=64KiB) > pool(blockSize=64KiB, capacity=4) > system",
-            "pool(blockSize=64, capacity=16) > arena(chunkSize=64KiB) > system"})
+            "pool(blockSize=64, capacity=16) > arena(chunkSize=64KiB) > system",
+            "checked > arena(chunkSize=64KiB) > system",
+            "stats > arena(chunkSize=64KiB) > system",
+            "budget(limit=1MiB) > arena(chunkSize=64KiB) > system",
+            "sizeclasses > arena(chunkSize=1MiB) > system",
+            "checked > sizeclasses > arena(chunkSize=1MiB) > system",
+            "arena(chunkSize=64KiB) | system",
+            "system | arena(chunkSize=64KiB)",
+            "(pool(blockSize=64, capacity=16) | sizeclasses) > arena(chunkSize=1MiB) > system"})
     void shouldThrowBeforeChangingAnythingWhenClosedFromAnotherThread(String spec) throws Exception {
         Allocator top = Allocators.open(spec);
         MemorySegment before = top.allocate(Layout.of(64, 8));
@@ -45,5 +53,7 @@ class WrongThreadCloseTest {
         top.deallocate(before, Layout.of(64, 8));
         top.close();
         assertThrows(IllegalStateException.class, () -> top.allocate(Layout.of(64, 8)));
+        assertThrows(IllegalStateException.class, () -> before.get(ValueLayout.JAVA_LONG, 0),
+                "closed by the owner, every stage is closed and its segments are dead");
     }
 }
