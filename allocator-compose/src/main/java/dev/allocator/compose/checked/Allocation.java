@@ -49,8 +49,12 @@ record Allocation(MemorySegment block, Layout asked, long front, Layout layout, 
         }
     }
 
-    /** An overrun found on free or close, or {@code null}: the guard bytes that were overwritten. */
-    String overrun(String allocator) {
+    /**
+     * An overrun found on free or close, or {@code null}; repairs the guards it reports.
+     *
+     * @param allocator the reporter, turned into text only when there is something to report
+     */
+    String overrun(Object allocator) {
         long at = guarded() ? GuardedBlock.damage(block, front, layout.size()) : GuardedBlock.INTACT;
         if (at == GuardedBlock.INTACT) {
             return null;
@@ -66,7 +70,7 @@ record Allocation(MemorySegment block, Layout asked, long front, Layout layout, 
     }
 
     /** A write after free found when the block leaves quarantine, or {@code null}. */
-    String writtenAfterFree(String allocator) {
+    String writtenAfterFree(Object allocator) {
         long at = GuardedBlock.damageAfterFree(block, front, layout.size());
         String overrun = overrun(allocator);
         if (at == GuardedBlock.INTACT) {

@@ -232,7 +232,7 @@ public final class CheckedAllocator extends ForwardingAllocator {
             throw new IllegalStateException("the allocation at " + freed.describe() + " is in use by a native call",
                     held);
         }
-        final String overrun = freed.overrun(toString());
+        final String overrun = freed.overrun(this);
         if (ledger.quarantines(freed.asked().size())) {
             freed.poison();
             List<Allocation> out = ledger.quarantine(freed);
@@ -252,7 +252,7 @@ public final class CheckedAllocator extends ForwardingAllocator {
     private void giveBack(List<Allocation> blocks, boolean quarantined, String damage) {
         RuntimeException found = damage == null ? null : new IllegalStateException(damage);
         for (Allocation block : blocks) {
-            String seen = quarantined ? block.writtenAfterFree(toString()) : null;
+            String seen = quarantined ? block.writtenAfterFree(this) : null;
             backing.deallocate(block.block(), block.asked());
             if (seen != null) {
                 found = suppress(found, new IllegalStateException(seen));
@@ -369,7 +369,7 @@ public final class CheckedAllocator extends ForwardingAllocator {
         for (Allocation leaked : all.get(1)) {
             try {
                 leaked.closeScope();
-                giveBack(List.of(leaked), false, leaked.overrun(toString()));
+                giveBack(List.of(leaked), false, leaked.overrun(this));
             } catch (RuntimeException e) {
                 failure = suppress(failure, e);
             }

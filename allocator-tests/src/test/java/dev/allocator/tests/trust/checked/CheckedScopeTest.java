@@ -18,6 +18,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,6 +66,36 @@ class CheckedScopeTest {
             again.set(ValueLayout.JAVA_LONG, 0, 5);
             assertEquals(1, checked.stats().liveAllocations(), "the new allocation is still live");
             checked.deallocate(again, layout);
+        }
+    }
+
+    @Test
+    void shouldFreeARacingDoubleFreeOnce() throws Exception {
+        try (Allocator checked = Allocators.open("checked > system")) {
+            Layout layout = Layout.of(64);
+            for (int round = 0; round < 200; round++) {
+                MemorySegment segment = checked.allocate(layout);
+                AtomicInteger freed = new AtomicInteger();
+                AtomicInteger rejected = new AtomicInteger();
+                CyclicBarrier start = new CyclicBarrier(2);
+                Runnable free = () -> {
+                    try {
+                        start.await();
+                        checked.deallocate(segment, layout);
+                        freed.incrementAndGet();
+                    } catch (IllegalStateException e) {
+                        rejected.incrementAndGet();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                };
+                Thread other = Thread.ofPlatform().start(free);
+                free.run();
+                other.join();
+                assertEquals(1, freed.get(), "round " + round);
+                assertEquals(1, rejected.get(), "round " + round);
+            }
+            assertEquals(200, checked.stats().deallocations());
         }
     }
 
