@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,5 +76,16 @@ class BudgetTrustTest {
             }
         }
         assertNull(shared.tryReserve(1L << 30), "the whole limit is free again");
+    }
+
+    @Test
+    void shouldGiveItsChargesBackWhenABackingItDoesNotOwnClosesFirst() {
+        Budget shared = Budget.of("shared", 1024);
+        Allocator kept = Allocators.open("stats(jmx=false) > system");
+        BudgetAllocator allocator = new BudgetAllocator(kept, shared.child("component", 1024), false);
+        allocator.allocate(Layout.of(1000));
+        kept.close();
+        assertEquals(0, shared.used(), "the backing closed the budget allocator first, which gave its charge back");
+        assertThrows(IllegalStateException.class, () -> allocator.allocate(Layout.of(16)));
     }
 }

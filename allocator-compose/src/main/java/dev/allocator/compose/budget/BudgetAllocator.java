@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
  * use; it is also recorded as a {@link BudgetRefusedEvent} in JFR. Thread-safe when the backing allocator is;
  * charges are lock-free for a top-level budget. Closing it gives its outstanding charges back to the budget; a call
  * racing with close never gives a charge back twice nor keeps one (see the notes), and {@code bytesInUse} never goes
- * below 0. A deallocation is credited only after the backing allocator accepted it.
+ * below 0. A deallocation is credited only after the backing allocator accepted it. Over a backing it does not own, it
+ * registers itself ({@link Allocator#addDependent}), so a backing that closes first closes it and its charges go back.
  */
 public final class BudgetAllocator extends ForwardingAllocator {
 
@@ -49,6 +50,8 @@ public final class BudgetAllocator extends ForwardingAllocator {
     private final LongAdder deallocations = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final AtomicLong charged = new AtomicLong();
+    /** Whether the backing (not ours) closes this allocator first, so that its charges go back then. */
+    private final boolean registered;
 
     /**
      * Creates a budgeted allocator.
@@ -60,6 +63,7 @@ public final class BudgetAllocator extends ForwardingAllocator {
     public BudgetAllocator(Allocator backing, Budget budget, boolean ownsBacking) {
         super("budget(" + budget.name() + ", limit=" + budget.limit() + ")", backing, ownsBacking);
         this.budget = Objects.requireNonNull(budget, "budget");
+        this.registered = !ownsBacking && backing.addDependent(this);
     }
 
     /**
@@ -175,6 +179,9 @@ public final class BudgetAllocator extends ForwardingAllocator {
     /** Gives the charges of allocations never deallocated back to the budget. */
     @Override
     protected void onClose() {
+        if (registered) {
+            backing.removeDependent(this);
+        }
         final long outstanding = charged.getAndAdd(CLOSED);
         if (outstanding > 0) {
             budget.release(outstanding);

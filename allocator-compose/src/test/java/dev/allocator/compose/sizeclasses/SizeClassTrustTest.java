@@ -10,6 +10,7 @@ import dev.allocator.pool.Wipe;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,6 +138,18 @@ class SizeClassTrustTest {
             assertEquals(1, allocator.trimFailures());
             assertEquals(0, allocator.slabCount());
             assertEquals(new AllocatorStats(1, 1, 0, 0, 0), allocator.stats());
+        }
+    }
+
+    @Test
+    void shouldMakeAFreedSegmentThrowOnceItsSlabWentBack() {
+        try (Allocator system = Allocators.open("system"); SizeClassAllocator allocator = over(system, 0)) {
+            MemorySegment segment = allocator.allocate(SMALL);
+            segment.set(ValueLayout.JAVA_LONG, 8, 42L);
+            allocator.deallocate(segment, SMALL);
+            assertEquals(1, allocator.trim(), "the empty slab goes back");
+            assertThrows(IllegalStateException.class, () -> segment.get(ValueLayout.JAVA_LONG, 8));
+            assertThrows(IllegalStateException.class, () -> segment.set(ValueLayout.JAVA_LONG, 8, 7L));
         }
     }
 }
