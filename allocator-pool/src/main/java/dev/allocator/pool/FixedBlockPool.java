@@ -287,6 +287,16 @@ public final class FixedBlockPool implements Allocator {
         core.close(this);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws WrongThreadException when the backing's memory is confined to another thread, or the backing says so
+     */
+    @Override
+    public void requireCloseable() {
+        core.requireCloseable();
+    }
+
     /** @return the size of each block in bytes */
     public long blockSize() {
         return core.blockSize;

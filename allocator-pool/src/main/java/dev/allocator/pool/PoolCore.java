@@ -346,7 +346,14 @@ final class PoolCore {
         final long exhausted = exhaustions.sum();
         return new PoolStats(blockSize, slab.stride, slab.capacity, inUse, Math.max(highWater.get(), inUse),
                 allocations, allocations - inUse, exhausted, exhausted + otherFailures.sum(), sums[2],
-                slab.bytes());
+                state == CLOSED ? 0 : slab.bytes());
+    }
+
+    /** Throws, changing nothing, when this thread could not close the pool; see {@link Slab#requireReleasableBy}. */
+    void requireCloseable() {
+        if (state != CLOSED) {
+            slab.requireReleasableBy(Thread.currentThread(), this);
+        }
     }
 
     /**
@@ -359,7 +366,7 @@ final class PoolCore {
         if (state == CLOSED) {
             return;
         }
-        slab.requireReleasableBy(Thread.currentThread(), this);
+        requireCloseable();
         int before;
         do {
             before = state;

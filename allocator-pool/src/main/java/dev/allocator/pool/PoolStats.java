@@ -27,7 +27,7 @@ import dev.allocator.api.AllocatorStats;
  * @param failures      all requests that could not be met: exhaustions plus requests too large or too aligned
  * @param bytesInUse    bytes handed out and not given back, as the requests' sizes add up (whole blocks for the
  *                      index API)
- * @param bytesReserved the slab's size: what the pool holds from its backing allocator
+ * @param bytesReserved the slab's size, what the pool holds from its backing allocator; 0 once the pool is closed
  */
 public record PoolStats(long blockSize, long stride, int capacity, int inUse, int highWater, long allocations,
                         long deallocations, long exhaustions, long failures, long bytesInUse, long bytesReserved) {

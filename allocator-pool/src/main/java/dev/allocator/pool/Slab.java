@@ -142,7 +142,7 @@ final class Slab {
     /**
      * Throws, changing nothing, when {@code thread} may not give the slab back: the backing's segment is confined to
      * another thread (an arena confined to its owner), so its deallocate and close would fail after the pool had
-     * closed itself.
+     * closed itself; the backing is asked too ({@link Allocator#requireCloseable}).
      *
      * @throws WrongThreadException naming the pool and the backing
      */
@@ -150,6 +150,7 @@ final class Slab {
         if (!backingSegment.isAccessibleBy(thread)) {
             throw PoolErrors.wrongThread(pool, backing);
         }
+        backing.requireCloseable();
     }
 
     /**
