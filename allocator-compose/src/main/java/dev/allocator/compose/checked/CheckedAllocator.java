@@ -154,19 +154,21 @@ public final class CheckedAllocator extends ForwardingAllocator {
         requireOpen();
         final StackTraceElement[] site = captureSites ? CallSites.capture(SITE_DEPTH) : NO_SITE;
         final Layout guarded = layout.size() == 0 ? null : GuardedBlock.layout(layout, coverage.guard());
-        MemorySegment block = guarded == null ? null : fromBacking(guarded, false, false);
-        final Layout asked = block == null ? layout : guarded;
-        if (block == null) {
-            try {
-                block = fromBacking(layout, throwOnFailure, zeroed);
-            } catch (AllocationException e) {
-                ledger.countFailure();
-                throw e;
-            }
+        MemorySegment block;
+        Layout asked = guarded;
+        try {
+            block = guarded == null ? null : fromBacking(guarded, false, false);
             if (block == null) {
-                ledger.countFailure();
-                return null;
+                asked = layout;
+                block = fromBacking(layout, throwOnFailure, zeroed);
             }
+        } catch (AllocationException e) {   // also from a backing whose tryAllocate throws
+            ledger.countFailure();
+            throw e;
+        }
+        if (block == null) {
+            ledger.countFailure();
+            return null;
         }
         final long front = asked == layout ? 0 : GuardedBlock.front(coverage.guard(), layout.alignment());
         final MemorySegment payload = asked == layout ? block : block.asSlice(front, layout.size());

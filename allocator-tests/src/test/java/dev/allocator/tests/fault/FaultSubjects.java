@@ -14,22 +14,14 @@ public final class FaultSubjects {
     private FaultSubjects() {
     }
 
-    /** Found by these tests; being fixed with the pool (issue 12). */
-    private static final String POOL_RESERVED = "pool: stats().bytesReserved() still counts the slab after close, "
-            + "although the slab went back (new finding of the fault injection tests)";
-    private static final String RESERVED_TEST = "shouldReportNoBytesReservedAfterClose";
-
     /** Each subject of {@link Subjects} as a fault subject (checked by {@code FaultyProviderTest}). */
     public static final List<FaultSubject> KIT = List.of(
             new FaultSubject("{F} > system", Subjects.SYSTEM, true),
-            new FaultSubject("pool(blockSize=256, capacity=1024) > {F} > system", Subjects.POOL, false)
-                    .withKnownBug(RESERVED_TEST, POOL_RESERVED),
+            new FaultSubject("pool(blockSize=256, capacity=1024) > {F} > system", Subjects.POOL, false),
             new FaultSubject("pool(blockSize=4KiB, capacity=64, alignment=4096) > {F} > system",
-                    Subjects.ALIGNED_POOL, false)
-                    .withKnownBug(RESERVED_TEST, POOL_RESERVED),
+                    Subjects.ALIGNED_POOL, false),
             new FaultSubject("pool(blockSize=256, capacity=1024) > {F} > arena(chunkSize=1MiB) > {F} > system",
-                    Subjects.POOL_OVER_ARENA, false)
-                    .withKnownBug(RESERVED_TEST, POOL_RESERVED),
+                    Subjects.POOL_OVER_ARENA, false),
             new FaultSubject("arena(chunkSize=64KiB) > {F} > system", Subjects.ARENA, true),
             new FaultSubject("arena(chunkSize=64KiB, shared=true) > {F} > system", Subjects.SHARED_ARENA, true),
             new FaultSubject("arena(chunkSize=64KiB) > {F} > pool(blockSize=64KiB, capacity=64) > {F} > system",
@@ -39,22 +31,18 @@ public final class FaultSubjects {
             new FaultSubject("sizeclasses(maxClass=64KiB) > {F} > system", Subjects.SIZE_CLASSES, true),
             new FaultSubject("stats(jmx=false) > {F} > system", Subjects.STATS, true),
             new FaultSubject("checked(onLeak=free) > {F} > pool(blockSize=256, capacity=1024) > {F} > system",
-                    Subjects.CHECKED_POOL, true)
-                    .withKnownBug(RESERVED_TEST, POOL_RESERVED),
-            new FaultSubject("pool(blockSize=256, capacity=64) > {F} | {F} > system", Subjects.FALLBACK, true)
-                    .withKnownBug(RESERVED_TEST, POOL_RESERVED));
+                    Subjects.CHECKED_POOL, true),
+            new FaultSubject("pool(blockSize=256, capacity=64) > {F} | {F} > system", Subjects.FALLBACK, true));
 
     /** Compositions beyond the kit: stacks of wrappers, shared backings, fallbacks over faulty pools. */
     public static final List<FaultSubject> COMPOSED = List.of(
-            new FaultSubject("pool(blockSize=256, capacity=64) > {F} | system", Subjects.FALLBACK, false)
-                    .withKnownBug(RESERVED_TEST, POOL_RESERVED),
+            new FaultSubject("pool(blockSize=256, capacity=64) > {F} | system", Subjects.FALLBACK, false),
             new FaultSubject("budget(limit=256MiB) > stats(jmx=false) > checked(onLeak=free)"
                     + " > sizeclasses(maxClass=4KiB, slabSize=16KiB) > {F} > system",
                     Subject.of("budget > stats > checked > sizeclasses"), true),
             new FaultSubject("checked(onLeak=free) > budget(limit=64MiB)"
                     + " > (pool(blockSize=256, capacity=64) | sizeclasses(maxClass=64KiB)) > {F} > system",
-                    Subject.of("checked > budget > (pool | sizeclasses)"), true)
-                    .withKnownBug(RESERVED_TEST, POOL_RESERVED),
+                    Subject.of("checked > budget > (pool | sizeclasses)"), true),
             new FaultSubject("stats(jmx=false) > arena(chunkSize=4KiB, shared=true) > {F} > system",
                     Subjects.SHARED_ARENA, true),
             new FaultSubject("sizeclasses(maxClass=1KiB, slabSize=4KiB) > {F} > arena(chunkSize=64KiB, shared=true)"
