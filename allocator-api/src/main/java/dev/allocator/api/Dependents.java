@@ -68,33 +68,25 @@ public final class Dependents {
     }
 
     /**
-     * Closes every recorded dependent, newest first, and forgets those that closed.
+     * Closes the recorded dependents, newest first, and forgets each that closed; stops at the first that does not.
      *
      * @param owner the allocator that is about to free memory, named in the error
-     * @throws IllegalStateException when a dependent's {@code close()} threw (each failure is a suppressed exception,
-     *                               the first also the cause); the dependents that failed stay recorded, and the
-     *                               owner must free nothing
+     * @throws IllegalStateException when a dependent's {@code close()} threw (the cause): it and the older ones stay
+     *                               recorded and open, and the owner must free nothing
      */
     public void closeAll(Object owner) {
         final AutoCloseable[] snapshot;
         synchronized (lock) {
             snapshot = registered.toArray(AutoCloseable[]::new);
         }
-        IllegalStateException failure = null;
         for (int i = snapshot.length - 1; i >= 0; i--) {
             try {
                 snapshot[i].close();
-                remove(snapshot[i]);
             } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("every allocator built over " + owner
-                            + " must close before it frees memory: dependent=" + snapshot[i] + " did not close", e);
-                }
-                failure.addSuppressed(e);
+                throw new IllegalStateException("every allocator built over " + owner
+                        + " must close before it frees memory: dependent=" + snapshot[i] + " did not close", e);
             }
-        }
-        if (failure != null) {
-            throw failure;
+            remove(snapshot[i]);
         }
     }
 
