@@ -6,6 +6,7 @@ import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Scopes;
 import dev.allocator.system.internal.Libc;
 
 import java.lang.foreign.Arena;
@@ -246,23 +247,10 @@ public final class SystemAllocator implements Allocator {
     /** Gives back a block its caller has just removed from the registry: closes its arena (large), frees it. */
     private void release(long address, MemorySegment segment) {
         if (segment.scope() != scope.scope()) {
-            closeScope(arenas.remove(address));
+            Scopes.closeIfAlive(arenas.remove(address));
         }
         Libc.free(address);
         bytesFreed.add(segment.byteSize());
-    }
-
-    /** Closes {@code arena} unless it is closed already; rethrows when a native call holds it. */
-    private static void closeScope(Arena arena) {
-        if (arena != null && arena.scope().isAlive()) {
-            try {
-                arena.close();
-            } catch (IllegalStateException e) {
-                if (arena.scope().isAlive()) {
-                    throw e;
-                }
-            }
-        }
     }
 
     private MemorySegment fail(AllocationException.Reason reason, Layout layout, String why, boolean throwOnFailure) {
@@ -374,9 +362,9 @@ public final class SystemAllocator implements Allocator {
         }
         try {
             for (Arena own : arenas.values()) {
-                closeScope(own);
+                Scopes.closeIfAlive(own);
             }
-            closeScope(scope);
+            Scopes.closeIfAlive(scope);
         } catch (IllegalStateException inUse) {
             closed = false;
             throw inUse;

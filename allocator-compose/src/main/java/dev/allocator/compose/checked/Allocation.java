@@ -1,6 +1,7 @@
 package dev.allocator.compose.checked;
 
 import dev.allocator.api.Checks;
+import dev.allocator.api.Scopes;
 import dev.allocator.api.Layout;
 
 import java.lang.foreign.Arena;
@@ -38,15 +39,7 @@ record Allocation(MemorySegment block, Layout asked, long front, Layout layout, 
 
     /** Closes the caller's scope unless it is closed already; rethrows when a native call holds it. */
     void closeScope() {
-        if (arena != null && arena.scope().isAlive()) {
-            try {
-                arena.close();
-            } catch (IllegalStateException e) {
-                if (arena.scope().isAlive()) {
-                    throw e;
-                }
-            }
-        }
+        Scopes.closeIfAlive(arena);
     }
 
     /**
