@@ -127,7 +127,10 @@ public abstract class ForwardingAllocator implements Allocator {
     protected void onClose() {
     }
 
-    /** Asks the backing allocator: a wrapper gives memory back to it, and closes it when it owns it. */
+    /**
+     * Asks the backing allocator: a wrapper gives memory back to it, and closes it when it owns it. {@link #close()}
+     * calls this first; a subclass that has more to check calls {@code super.requireCloseable()} too.
+     */
     @Override
     public void requireCloseable() {
         backing.requireCloseable();
@@ -159,7 +162,7 @@ public abstract class ForwardingAllocator implements Allocator {
         if (closed) {
             return;
         }
-        backing.requireCloseable();
+        requireCloseable();
         dependents.closeAll(this);
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;

@@ -1,12 +1,12 @@
 package dev.allocator.compose.sizeclasses;
 
 /**
- * The first thing a {@link SizeClassAllocator}'s {@code close()} runs, before anything of the allocator changes (it is
- * the allocator's oldest dependent, and {@code ForwardingAllocator} closes dependents before it marks itself closed):
- * throws when the backing allocator's memory may not be touched from the closing thread (a confined arena closed from
- * another thread), so that such a close changes nothing.
+ * Part of a {@link SizeClassAllocator}'s {@code requireCloseable()}, which its {@code close()} runs before anything
+ * changes: throws when a segment the backing allocator handed out may not be touched from the closing thread (a
+ * confined backing that does not say so through its own {@code requireCloseable()}), so that such a close changes
+ * nothing.
  */
-final class CloseGuard implements AutoCloseable {
+final class CloseGuard {
 
     private final Object allocator;
     private final SizeClass[] byClass;
@@ -21,8 +21,7 @@ final class CloseGuard implements AutoCloseable {
     /**
      * @throws WrongThreadException when the calling thread may not touch a segment the backing allocator handed out
      */
-    @Override
-    public void close() {
+    void check() {
         final Thread thread = Thread.currentThread();
         boolean accessible = returns.accessibleBy(thread);
         for (SizeClass sizeClass : byClass) {

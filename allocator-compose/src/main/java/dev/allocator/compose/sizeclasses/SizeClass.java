@@ -97,7 +97,7 @@ final class SizeClass {
                 if (slab.layouts[index] != ClassSlab.encode(layout)) {
                     return false;
                 }
-                slab.indexes.release(index);
+                slab.indexes.releaseFor(index, layout.size());
                 return true;
             }
         }
@@ -122,7 +122,7 @@ final class SizeClass {
                             + "allocated with: segment=" + Checks.hex(segment.address()) + " of "
                             + segment.byteSize() + " bytes, allocated=" + allocated + ", layout=" + layout);
                 }
-                slab.indexes.release(index);
+                slab.indexes.releaseFor(index, layout.size());
                 return true;
             }
         }

@@ -59,8 +59,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       and closes the backing allocator when it owns it. Over a backing it does not own, it registers itself
  *       ({@link Allocator#addDependent}), so a backing that closes first closes it, and its segments then throw
  *       instead of touching freed memory. Called from a thread that may not touch the backing's
- *       memory (a confined arena's other threads), it throws {@link IllegalStateException} (caused by a
- *       {@link WrongThreadException}) and changes nothing; that check needs one segment from the backing, so an
+ *       memory (a confined arena's other threads), it throws {@link WrongThreadException} and changes nothing; that check needs one segment from the backing, so an
  *       allocator that never took one closes without it.</li>
  * </ul>
  */
@@ -91,13 +90,12 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      * only records it; SlabReturns gives it to the backing from a thread whose access the backing's segment allows
      * (MemorySegment.isAccessibleBy), else keeps it until one comes by (trim, a new slab, close). So a pool that fails
      * to build, or a close on the trimmer thread over a confined arena, loses nothing, and closing a pool never calls
-     * the backing. retire skips a slab the calling thread may not touch. CloseGuard runs before close changes
-     * anything (ForwardingAllocator closes dependents before it marks the allocator closed) and refuses such a
-     * thread.
+     * the backing. retire skips a slab the calling thread may not touch. CloseGuard is part of requireCloseable,
+     * which ForwardingAllocator.close runs before anything changes, and refuses such a thread.
      *
      * Layouts: ClassSlab.layouts holds each block's allocation layout, written by the taker; the fast free compares
      * it, any mismatch goes to the checking path, which throws. The pools only see indexes: acquireFor(size) and
-     * release(index), so they account the caller's size.
+     * releaseFor(index, size), so they account the caller's size and check it again.
      */
 
     private static final int MIN_BLOCKS_PER_SLAB = 8;
@@ -119,6 +117,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     private final LongAdder largeBytes = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final SlabReturns returns = new SlabReturns();
+    private final CloseGuard closeGuard;
     private final IdleSlabs idle;
     private final LongAdder trimFailures = new LongAdder();
     private final ScheduledFuture<?> trimTask;
@@ -154,7 +153,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
                     returns);
         }
         this.idle = new IdleSlabs(byClass, idleNanos, returns, this::isClosed);
-        addDependent(new CloseGuard(this, byClass, returns));
+        this.closeGuard = new CloseGuard(this, byClass, returns);
         this.trimTask = idleMillis == 0 ? null : SlabTrimmer.schedule(this, Math.max(1, idleMillis / 2));
         this.registered = !ownsBacking && backing.addDependent(this);
     }
@@ -374,6 +373,18 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     /** Test hook: runs {@code hook} at the points of each retire of class {@code sizeClass}. */
     void retireHook(int sizeClass, SizeClass.RetireHook hook) {
         byClass[sizeClass].hook = hook;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws WrongThreadException when the backing allocator, or a segment it handed out, may not be touched from
+     *                              this thread (a confined arena's other threads)
+     */
+    @Override
+    public void requireCloseable() {
+        super.requireCloseable();
+        closeGuard.check();
     }
 
     /** Stops trimming, closes every slab and gives its memory back. */
