@@ -90,6 +90,23 @@ class TrustTest {
         }
     }
 
+    @Test
+    void shouldKeepTheRequestedBytesWhenABulkReleaseIsRejected() {
+        try (FixedBlockPool pool = pool(32)) {
+            int first = pool.indexes().acquireFor(20);
+            int second = pool.indexes().acquireFor(20);
+            AllocatorStats before = pool.stats();
+            assertEquals(40, before.bytesInUse());
+            int free = (first + 2) % 64 == second ? (first + 3) % 64 : (first + 2) % 64;
+            int[] bad = {first, second, free};                    // the last is free: the whole call is refused
+            assertThrows(IllegalStateException.class, () -> pool.indexes().release(bad, 0, 3));
+            assertEquals(before, pool.stats(), "a rejected bulk release changes no count");
+            pool.indexes().releaseFor(first, 20);
+            pool.indexes().releaseFor(second, 20);
+            assertEquals(0, pool.stats().bytesInUse());
+        }
+    }
+
     // ------------------------------------------------------------------------------- corrupt free-list (stray write)
 
     @Test
