@@ -3,6 +3,7 @@ package dev.allocator.pool;
 import dev.allocator.api.AllocationException;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
+import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
 
 import java.lang.foreign.MemorySegment;
@@ -71,7 +72,9 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
  *   <li><b>Close.</b> {@link #close()} invalidates every segment the pool handed out (touching one then throws
  *       {@link IllegalStateException}), zeroes the slab when the policy says so, gives the slab back to the backing
  *       allocator, and closes that allocator when the pool owns it (pools built from a spec do). A pool over a
- *       backing it does not own is registered with it ({@link Allocator#addDependent}) and closed by it first.
+ *       backing it does not own is registered with it ({@link Allocator#addDependent}) and closed by it first;
+ *       likewise the pool closes the allocators registered with it (an arena built over its blocks) before
+ *       anything else, and throws, changing nothing, when one does not close.
  *       A close from a thread that cannot give the slab back (the backing's memory is confined to another thread)
  *       throws {@link WrongThreadException} and changes nothing. Later calls throw
  *       {@code IllegalStateException}, except {@link #close()}, {@link #owns}, {@link #stats()},
@@ -87,6 +90,7 @@ public final class FixedBlockPool implements Allocator {
      */
 
     private final PoolCore core;
+    private final Dependents dependents = new Dependents();
     private final BlockIndexes indexes;
 
     FixedBlockPool(PoolCore core) {
@@ -281,10 +285,32 @@ public final class FixedBlockPool implements Allocator {
      *                               {@code close()} may be called again
      * @throws WrongThreadException  when the backing's memory is confined to another thread, which alone can take
      *                               the slab back; nothing has changed, close the pool from that thread
+     * @throws IllegalStateException also when an allocator registered with {@link #addDependent} does not close;
+     *                               nothing else has changed then
      */
     @Override
     public void close() {
+        core.requireCloseable();
+        dependents.closeAll(this);
         core.close(this);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The pool closes {@code dependent} first when it closes.
+     *
+     * @return {@code true}
+     */
+    @Override
+    public boolean addDependent(AutoCloseable dependent) {
+        dependents.add(dependent);
+        return true;
+    }
+
+    @Override
+    public void removeDependent(AutoCloseable dependent) {
+        dependents.remove(dependent);
     }
 
     /**

@@ -237,6 +237,26 @@ class TrustTest {
     }
 
     @Test
+    void shouldCloseItsDependentsFirstAndRefuseToCloseWhenOneDoesNot() {
+        FixedBlockPool pool = pool(32);
+        MemorySegment block = pool.allocate(BLOCK);
+        boolean[] closed = new boolean[1];
+        AutoCloseable stubborn = () -> {
+            throw new IllegalStateException("still in use");
+        };
+        assertTrue(pool.addDependent(() -> closed[0] = true));
+        assertTrue(pool.addDependent(stubborn));
+        assertThrows(IllegalStateException.class, pool::close);
+        block.set(ValueLayout.JAVA_LONG, 0, 7);                    // nothing changed: the pool is open
+        assertFalse(closed[0], "the older dependent is left alone when a newer one does not close");
+        pool.removeDependent(stubborn);
+        pool.deallocate(block, BLOCK);
+        pool.close();
+        assertTrue(closed[0]);
+        assertThrows(IllegalStateException.class, () -> block.get(ValueLayout.JAVA_LONG, 0));
+    }
+
+    @Test
     void shouldNotRegisterWithABackingItOwns() {
         ArenaBacking backing = new ArenaBacking(false);
         FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(8).backing(backing, true).build();
