@@ -43,8 +43,8 @@ final class PoolCore {
      * Counters: no shared counter and no thread-local lookup on the hot path. Each block's take count and requested
      * bytes are written by its holder only (BlockStates), and stats() adds them up, O(capacity); in use = blocks whose
      * state is ALLOCATED; deallocations = allocations - in use. The high-water mark comes from the deepest block index
-     * ever taken (HighWaterMark says why that is exact). Exhaustions and other failures are rare: LongAdders. An
-     * earlier version counted in per-thread cells behind a ThreadLocal: two lookups cost about 8 ns per pair.
+     * ever taken (HighWaterMark says why that is exact). Exhaustions and other failures are rare: LongAdders.
+     * Counting per block needs no thread lookup on the hot path.
      *
      * Thread caches (cache > 0): a platform thread that holds a lane (ThreadLanes.mine()) takes from and gives to
      * its lane with plain loads and stores; the state CAS (PoolFree) is the only atomic instruction of a lane free.

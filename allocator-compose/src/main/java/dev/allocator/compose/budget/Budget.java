@@ -34,9 +34,9 @@ public final class Budget {
      * that same CAS loop, then every budget below the root gets the bytes. Invariants: only holders of the root's
      * lock add to a budget below the root, and release only subtracts, so a check under the lock still holds when
      * the bytes are added; the root's CAS is the only step that can fail after the checks, and it comes before any
-     * charge. So no budget ever holds bytes of a request that is then refused (an earlier version charged each level
-     * and undid them on a refusal higher up: a sibling saw that passing charge on the shared parent and was refused
-     * although its request fitted). The linearization point of a child's charge is the root's CAS.
+     * charge. So no budget ever holds bytes of a request that is then refused, and a sibling never sees such a
+     * passing charge on a shared parent (which would refuse it although its request fits). The linearization point
+     * of a child's charge is the root's CAS.
      */
 
     private final String name;

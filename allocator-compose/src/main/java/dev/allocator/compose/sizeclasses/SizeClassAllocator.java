@@ -312,11 +312,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         return new AllocatorStats(sums[0], sums[1], failures.sum(), sums[2], sums[3]);
     }
 
-    /**
-     * The number of slabs held now.
-     *
-     * @return slabs over all classes
-     */
+    /** @return the number of slabs held now, over all classes */
     public int slabCount() {
         int count = 0;
         for (SizeClass sizeClass : byClass) {
@@ -365,7 +361,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
                 () -> this + ": the idle trimmer could not give slabs back (it tries again next period)", failure);
     }
 
-    /** How often the idle trimmer failed (each failure is logged). */
+    /** @return how often the idle trimmer failed (each failure is logged) */
     long trimFailures() {
         return trimFailures.sum();
     }
@@ -375,12 +371,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         byClass[sizeClass].hook = hook;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws WrongThreadException when the backing allocator, or a segment it handed out, may not be touched from
-     *                              this thread (a confined arena's other threads)
-     */
+    /** Also refuses, with {@link WrongThreadException}, a thread that may not touch the backing's segments. */
     @Override
     public void requireCloseable() {
         super.requireCloseable();
