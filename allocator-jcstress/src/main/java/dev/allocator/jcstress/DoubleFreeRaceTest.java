@@ -27,15 +27,18 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class DoubleFreeRaceTest {
 
+    private static final long HELD = BlockStates.allocated(8, 8);
+
     private final TaggedFreeList list = FreeLists.allHeld(1);
     private final BlockStates states = new BlockStates(1);
 
     public DoubleFreeRaceTest() {
-        states.taken(0, 8);
+        states.take(0, HELD); // block 0 held by the test
     }
 
+    /** The pool's shared-list free (PoolFree.tryGive, then push): the state CAS, then the list. */
     private int free() {
-        if (!states.tryMarkFree(0)) {
+        if (!states.tryFree(0, HELD)) {
             return 0;
         }
         list.push(0);

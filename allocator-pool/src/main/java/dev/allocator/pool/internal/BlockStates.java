@@ -181,19 +181,6 @@ public final class BlockStates {
     }
 
     /**
-     * Records that the calling thread, which has just popped block {@code index}, holds it for {@code requested}
-     * bytes; no check. For tests and the jcstress harness.
-     *
-     * @param index     the block
-     * @param requested the bytes asked for
-     */
-    public void taken(int index, long requested) {
-        final int at = at(index);
-        words[at] = allocated(requested, 0);
-        words[at + 1]++;
-    }
-
-    /**
      * Marks block {@code index} free if its state is exactly {@code expected}, atomically: of two racing calls for
      * one block at most one returns {@code true}.
      *
@@ -204,20 +191,6 @@ public final class BlockStates {
      */
     public boolean tryFree(int index, long expected) {
         return WORD.compareAndSet(words, at(index), expected, FREE);
-    }
-
-    /**
-     * Marks block {@code index} free if it is allocated, whatever the layout, atomically: of two racing calls for one
-     * block exactly one returns {@code true}.
-     *
-     * @param index the block
-     * @return {@code true} when the block was allocated and is now free; {@code false} when it was free (a double
-     *         free), in which case nothing changed
-     */
-    public boolean tryMarkFree(int index) {
-        final int at = at(index);
-        final long word = (long) WORD.getVolatile(words, at);
-        return isAllocatedWord(word) && WORD.compareAndSet(words, at, word, FREE);
     }
 
     /**
@@ -278,16 +251,6 @@ public final class BlockStates {
      */
     public long statePlain(int index) {
         return words[at(index)];
-    }
-
-    /**
-     * Whether block {@code index} is allocated (a volatile read).
-     *
-     * @param index the block
-     * @return {@code true} when allocated
-     */
-    public boolean isAllocated(int index) {
-        return isAllocatedWord(stateVolatile(index));
     }
 
     /** Where block {@code index}'s state word is (its take count is the next long): see the maintainers' notes. */
