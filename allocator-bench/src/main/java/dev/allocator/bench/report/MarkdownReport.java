@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -53,12 +54,12 @@ final class MarkdownReport {
      * @param machine  the machine
      * @param ours     which benchmark names are our allocators
      * @param heading  text placed right under the title (what made the run, a warning for quick runs), may be empty
-     * @param chart    the chart's file name to link, or {@code null} for none
+     * @param charts   each group's chart file name to link under its heading, or {@code null} for none
      * @param appendix further Markdown appended at the end, may be empty
      * @return the Markdown
      */
-    static String render(List<Result> results, Machine machine, Predicate<String> ours, String heading, String chart,
-                         String appendix) {
+    static String render(List<Result> results, Machine machine, Predicate<String> ours, String heading,
+                         Function<String, String> charts, String appendix) {
         StringBuilder out = new StringBuilder("# Benchmarks\n\n");
         if (!heading.isEmpty()) {
             out.append(heading).append("\n\n");
@@ -82,11 +83,8 @@ final class MarkdownReport {
                 + "confidence interval (— when there were too few iterations for one). Heap B/op is "
                 + "`gc.alloc.rate.norm` from `-prof gc` (— when the run had no `-prof gc`). Ours are in bold. "
                 + "Each ratio compares two results of the same workload, configuration and run.\n\n");
-        if (chart != null) {
-            out.append("![benchmark chart](").append(chart).append(")\n\n");
-        }
         for (Map.Entry<String, List<Result>> group : byGroup(results).entrySet()) {
-            group(out, group.getKey(), group.getValue(), ours);
+            group(out, group.getKey(), group.getValue(), ours, charts);
         }
         if (!appendix.isEmpty()) {
             out.append(appendix).append('\n');
@@ -144,11 +142,15 @@ final class MarkdownReport {
                 .allMatch(e -> e.getValue().equals(config.params().get(e.getKey())));
     }
 
-    private static void group(StringBuilder out, String group, List<Result> results, Predicate<String> ours) {
+    private static void group(StringBuilder out, String group, List<Result> results, Predicate<String> ours,
+                              Function<String, String> charts) {
         out.append("## ").append(group).append("\n\n");
         String description = DESCRIPTIONS.get(group);
         if (description != null) {
             out.append(description).append("\n\n");
+        }
+        if (charts != null) {
+            out.append("![").append(group).append(" chart](").append(charts.apply(group)).append(")\n\n");
         }
         for (Map.Entry<String, List<Result>> config : byConfig(results).entrySet()) {
             out.append("### ").append(group).append(": ").append(config.getKey()).append("\n\n");
@@ -206,7 +208,7 @@ final class MarkdownReport {
             return;
         }
         out.append("| ours vs |");
-        peers.forEach(p -> out.append(' ').append(p.name()).append(" |"));
+        peers.forEach(p -> out.append(' ').append(p.label()).append(" |"));
         out.append("\n|---|");
         peers.forEach(p -> out.append("---:|"));
         out.append('\n');
@@ -245,7 +247,7 @@ final class MarkdownReport {
     }
 
     private static String label(Result r, Predicate<String> ours) {
-        return ours.test(r.name()) ? "**" + r.name() + "**" : r.name();
+        return ours.test(r.name()) ? "**" + r.label() + "**" : r.label();
     }
 
     private static int compareScores(Result a, Result b) {

@@ -44,13 +44,29 @@ record Result(String group, String name, String mode, int threads, SortedMap<Str
     }
 
     /**
-     * The configuration this result was measured in: thread count and parameters, e.g.
-     * {@code 1 thread, size=64}.
+     * The parameter that names the allocator under test rather than the workload: results that differ only in it
+     * are rows of one table (each spec beside the peers), not tables of their own.
+     */
+    static final String SPEC = "spec";
+
+    /**
+     * The configuration this result was measured in: thread count and the workload's parameters (all but
+     * {@link #SPEC}), e.g. {@code 1 thread, size=64}.
      */
     String config() {
         StringBuilder out = new StringBuilder().append(threads).append(threads == 1 ? " thread" : " threads");
-        params.forEach((k, v) -> out.append(", ").append(k).append('=').append(v));
+        params.forEach((k, v) -> {
+            if (!k.equals(SPEC)) {
+                out.append(", ").append(k).append('=').append(v);
+            }
+        });
         return out.toString();
+    }
+
+    /** The row's name: the method, followed by its spec when it has one, e.g. {@code spec: sizeclasses > system}. */
+    String label() {
+        String spec = params.get(SPEC);
+        return spec == null ? name : name + ": " + spec;
     }
 
     /** The parameters without the thread count, for comparing thread counts. */

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Draws the results as one SVG: for every group and configuration a panel of horizontal bars, one per benchmark,
- * on a logarithmic axis (the scores span from nanoseconds to microseconds). Our allocators are blue, peers grey.
+ * Draws one workload (one group of results) as one SVG: for every configuration a panel of horizontal bars, one
+ * per benchmark, on a logarithmic axis (the scores span from nanoseconds to microseconds). Our allocators are blue,
+ * peers grey.
  *
  * <p>Hand-written SVG rather than a charting library: it needs no AWT and no dependency, and the file is text, so
  * a change in results shows up in a diff.
@@ -15,15 +16,17 @@ import java.util.function.Predicate;
 final class SvgChart {
 
     /*
-     * Layout, in SVG user units: a label column, the bar area, then room for the value. Each panel has its own
+     * Layout, in SVG user units: a label column as wide as the longest label, the bar area, then room for the
+     * value. Each panel has its own
      * logarithmic axis from the power of ten at or below its smallest score to the one at or above its largest,
      * with a grid line at every power of ten.
      */
 
     static final String OURS = "#1f6fb4";
     static final String PEER = "#a0a0a0";
-    private static final int WIDTH = 960;
-    private static final int LABEL = 190;
+    private static final int MIN_LABEL = 120;
+    private static final double CHAR_WIDTH = 6.8;
+    private static final int VALUE = 70;
     private static final int BARS = 620;
     private static final int ROW = 18;
     private static final int TITLE = 34;
@@ -33,9 +36,9 @@ final class SvgChart {
     }
 
     /**
-     * Renders the chart.
+     * Renders the chart of one group.
      *
-     * @param results the results
+     * @param results the group's results
      * @param ours    which benchmark names are our allocators
      * @param title    the chart's title
      * @param subtitle a line under it (the machine)
@@ -43,15 +46,16 @@ final class SvgChart {
      */
     static String render(List<Result> results, Predicate<String> ours, String title, String subtitle) {
         StringBuilder body = new StringBuilder();
+        int label = Math.max(MIN_LABEL, (int) Math.ceil(CHAR_WIDTH * results.stream()
+                .mapToInt(r -> r.label().length()).max().orElse(0)) + 12);
+        int width = label + BARS + VALUE;
         int y = 80;
-        for (Map.Entry<String, List<Result>> group : MarkdownReport.byGroup(results).entrySet()) {
-            for (Map.Entry<String, List<Result>> config : MarkdownReport.byConfig(group.getValue()).entrySet()) {
-                y = panel(body, y, group.getKey() + ": " + config.getKey(), config.getValue(), ours);
-            }
+        for (Map.Entry<String, List<Result>> config : MarkdownReport.byConfig(results).entrySet()) {
+            y = panel(body, y, label, results.getFirst().group() + ": " + config.getKey(), config.getValue(), ours);
         }
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(y + 10).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(y + 10)
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
+                .append(y + 10).append("\" viewBox=\"0 0 ").append(width).append(' ').append(y + 10)
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         svg.append(text(10, 22, escape(title), "font-size=\"16\" font-weight=\"bold\""));
@@ -64,7 +68,7 @@ final class SvgChart {
         return svg.toString();
     }
 
-    private static int panel(StringBuilder out, int top, String title, List<Result> results,
+    private static int panel(StringBuilder out, int top, int label, String title, List<Result> results,
                              Predicate<String> ours) {
         double min = results.stream().mapToDouble(Result::score).filter(s -> s > 0).min().orElse(1);
         double max = results.stream().mapToDouble(Result::score).filter(s -> s > 0).max().orElse(10);
@@ -75,7 +79,7 @@ final class SvgChart {
         int barsTop = top + TITLE - 10;
         int barsBottom = barsTop + results.size() * ROW;
         for (int p = low; p <= high; p++) {
-            double x = LABEL + BARS * (p - low) / (double) (high - low);
+            double x = label + BARS * (p - low) / (double) (high - low);
             out.append(String.format(Locale.ROOT,
                     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#dddddd\"/>%n", x, barsTop, x,
                     barsBottom));
@@ -86,10 +90,10 @@ final class SvgChart {
             double value = r.score() > 0 ? r.score() : Math.pow(10, low);
             double width = BARS * (Math.log10(value) - low) / (high - low);
             boolean mine = ours.test(r.name());
-            out.append(text(LABEL - 6, y + 13, escape(r.name()), "text-anchor=\"end\""
+            out.append(text(label - 6, y + 13, escape(r.label()), "text-anchor=\"end\""
                     + (mine ? " font-weight=\"bold\"" : "")));
-            out.append(rect(LABEL, y + 3, Math.max(1, width), ROW - 5, mine ? OURS : PEER));
-            out.append(text(LABEL + width + 4, y + 13, Ratios.number(r.score()), ""));
+            out.append(rect(label, y + 3, Math.max(1, width), ROW - 5, mine ? OURS : PEER));
+            out.append(text(label + width + 4, y + 13, Ratios.number(r.score()), ""));
             y += ROW;
         }
         return barsBottom + AXIS + 8;

@@ -117,15 +117,22 @@ class BenchReportTest {
 
         assertEquals(markdown, Files.readString(out.resolve(BenchReport.MARKDOWN)));
         assertTrue(markdown.contains("> Quick, noisy run"), markdown);
-        assertTrue(markdown.contains("![benchmark chart](benchmarks.svg)"), markdown);
-        String svg = Files.readString(out.resolve(BenchReport.CHART));
-        assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
-        assertTrue(svg.strip().endsWith("</svg>"), svg);
-        long ourBars = svg.lines().filter(l -> l.contains("fill=\"" + SvgChart.OURS + "\"")).count();
-        long peerBars = svg.lines().filter(l -> l.contains("fill=\"" + SvgChart.PEER + "\"")).count();
-        assertEquals(6 + 1, ourBars, "6 pool results and the legend");
-        assertEquals(7 + 1, peerBars, "7 peer results and the legend");
-        assertTrue(svg.contains("Pair: 1 thread, size=64 (ns/op)"), svg);
+        assertTrue(section(markdown, "## Pair").contains("![Pair chart](benchmarks-pair.svg)"), markdown);
+        long ourBars = 0;
+        long peerBars = 0;
+        for (String group : List.of("Pair", "Handoff", "Burst")) {
+            assertTrue(markdown.contains("![" + group + " chart](" + BenchReport.chart(group) + ")"), markdown);
+            String svg = Files.readString(out.resolve(BenchReport.chart(group)));
+            assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
+            assertTrue(svg.strip().endsWith("</svg>"), svg);
+            ourBars += svg.lines().filter(l -> l.contains("fill=\"" + SvgChart.OURS + "\"")).count() - 1;
+            peerBars += svg.lines().filter(l -> l.contains("fill=\"" + SvgChart.PEER + "\"")).count() - 1;
+        }
+        assertEquals(6, ourBars, "6 pool results, one bar each (the legend's square not counted)");
+        assertEquals(7, peerBars, "7 peer results, one bar each");
+        String pair = Files.readString(out.resolve("benchmarks-pair.svg"));
+        assertTrue(pair.contains("Pair: 1 thread, size=64 (ns/op)"), pair);
+        assertFalse(pair.contains("Burst:"), "one workload per picture:\n" + pair);
     }
 
     @Test
@@ -156,8 +163,10 @@ class BenchReportTest {
                 "compared with the closest spec it wraps:\n" + costs);
         assertTrue(costs.contains("| `sizeclasses` | `system` | 1 | -40.0 ns/op | 0.50× |"), costs);
         assertFalse(costs.contains("| `` |"), "a spec is not its own wrapper:\n" + costs);
-        String bare = section(markdown, "### MixedSize: 1 thread, spec=sizeclasses > system");
-        assertTrue(bare.contains("| **spec** | 1.25× faster |"), "ours against malloc:\n" + bare);
+        String table = section(markdown, "### MixedSize: 1 thread");
+        assertTrue(table.contains("| **spec: sizeclasses > system** | 1.25× faster |"),
+                "every spec in one table, each against malloc:\n" + table);
+        assertTrue(table.contains("| **spec: system** | 1.60× slower |"), table);
     }
 
     @Test
