@@ -51,6 +51,17 @@ public class AtomicWords {
     }
 
     /**
+     * Writes word {@code index} with release semantics: for a word no other thread may change at the time (a block
+     * its caller alone holds); a racing compare-and-set sees either the old or the new value, never a torn one.
+     *
+     * @param index the word
+     * @param value the new value
+     */
+    public final void setRelease(int index, long value) {
+        WORDS.setRelease(words, index, value);
+    }
+
+    /**
      * Writes word {@code index} plainly: for subclasses in tests that need a non-atomic step.
      *
      * @param index the word

@@ -27,8 +27,10 @@ public final class RefCounts {
      * the word reads (g, c >= 1). Generations wrap after 2^32 lives of one block; a handle that outlives that many
      * lives of its block is not caught (documented on Packet).
      * Linearization points: the successful compare-and-set of each transition; a refusal linearizes at the read that
-     * saw count 0 or another generation. take() writes by compare-and-set too although only the taker can see the
-     * block, so that a stale handle racing with it sees either the old or the new word, never a torn one.
+     * saw count 0 or another generation. take() is a release store, not a compare-and-set: only the taker holds the
+     * block, and every other writer is a stale handle or a release by index, which must see count >= 1 to write and
+     * so is refused whether it reads the old word (count 0) or the new one (another generation for a handle; for a
+     * release by index of a block just taken, the misuse is indistinguishable from a legal hand-off).
      * The happens-before from the last release to the next take comes from the pool beneath (its free and take).
      */
 
@@ -71,10 +73,11 @@ public final class RefCounts {
      */
     public long take(int index) {
         final long word = words.get(index);
-        if (count(word) != 0 || !words.compareAndSet(index, word, word + 1)) {
+        if (count(word) != 0) {
             throw new IllegalStateException("a block handed out by the pool must be free: block=" + index
-                    + ", refCount=" + count(words.get(index)));
+                    + ", refCount=" + count(word));
         }
+        words.setRelease(index, word + 1);
         return generation(word);
     }
 
