@@ -137,7 +137,8 @@ public final class IoBufferPoolBuilder {
         }
         pool.close();
         final long[] limit = MemoryLock.memlockLimit();
-        throw new AllocationException(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, Layout.of(bytes, pool.alignment()),
+        throw new AllocationException(AllocationException.Reason.OUT_OF_NATIVE_MEMORY,
+                Layout.of(bytes, pool.alignment()),
                 "locked buffers must fit RLIMIT_MEMLOCK (with what the process has locked already): bytes=" + bytes
                         + ", RLIMIT_MEMLOCK=" + MemoryLock.describe(limit[0]) + " (hard "
                         + MemoryLock.describe(limit[1]) + "), errno=" + errno + " (" + errnoName(errno) + ")");

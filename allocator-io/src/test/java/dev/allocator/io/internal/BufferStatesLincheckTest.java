@@ -64,7 +64,8 @@ class BufferStatesLincheckTest {
 
     private static ModelCheckingOptions options() {
         return new ModelCheckingOptions().threads(3).actorsPerThread(2).actorsBefore(0).actorsAfter(1)
-                .iterations(RefCountsLincheckTest.ITERATIONS).invocationsPerIteration(RefCountsLincheckTest.INVOCATIONS);
+                .iterations(RefCountsLincheckTest.ITERATIONS)
+                .invocationsPerIteration(RefCountsLincheckTest.INVOCATIONS);
     }
 
     @Test
@@ -74,7 +75,9 @@ class BufferStatesLincheckTest {
 
     @Test
     void shouldCatchTheRacyCompareAndSetVariant() {
-        LincheckAssertionError failure = assertThrows(LincheckAssertionError.class, () -> options().check(Racy.class));
-        System.out.println("broken variant caught: " + failure.getMessage().lines().filter(l -> !l.isBlank()).limit(3).toList());
+        LincheckAssertionError failure =
+                assertThrows(LincheckAssertionError.class, () -> options().check(Racy.class));
+        System.out.println("broken variant caught: "
+                + failure.getMessage().lines().filter(l -> !l.isBlank()).limit(12).toList());
     }
 }

@@ -83,7 +83,9 @@ class RefCountsLincheckTest {
 
     @Test
     void shouldCatchTheRacyCompareAndSetVariant() {
-        LincheckAssertionError failure = assertThrows(LincheckAssertionError.class, () -> options().check(Racy.class));
-        System.out.println("broken variant caught: " + failure.getMessage().lines().filter(l -> !l.isBlank()).limit(3).toList());
+        LincheckAssertionError failure =
+                assertThrows(LincheckAssertionError.class, () -> options().check(Racy.class));
+        System.out.println("broken variant caught: "
+                + failure.getMessage().lines().filter(l -> !l.isBlank()).limit(12).toList());
     }
 }
