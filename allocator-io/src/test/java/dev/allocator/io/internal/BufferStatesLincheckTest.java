@@ -1,7 +1,6 @@
 package dev.allocator.io.internal;
 
 import org.jetbrains.lincheck.LincheckAssertionError;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
 
@@ -62,21 +61,15 @@ class BufferStatesLincheckTest {
         }
     }
 
-    private static ModelCheckingOptions options() {
-        return new ModelCheckingOptions().threads(3).actorsPerThread(2).actorsBefore(0).actorsAfter(1)
-                .iterations(RefCountsLincheckTest.ITERATIONS)
-                .invocationsPerIteration(RefCountsLincheckTest.INVOCATIONS);
-    }
-
     @Test
     void shouldMoveBufferStatesLinearizablyUnderRacingTransitions() {
-        options().check(Atomic.class);
+        RefCountsLincheckTest.options().check(Atomic.class);
     }
 
     @Test
     void shouldCatchTheRacyCompareAndSetVariant() {
-        LincheckAssertionError failure =
-                assertThrows(LincheckAssertionError.class, () -> options().check(Racy.class));
+        LincheckAssertionError failure = assertThrows(LincheckAssertionError.class,
+                () -> RefCountsLincheckTest.options().check(Racy.class));
         System.out.println("broken variant caught: "
                 + failure.getMessage().lines().filter(l -> !l.isBlank()).limit(12).toList());
     }

@@ -71,7 +71,8 @@ class RefCountsLincheckTest {
         }
     }
 
-    private static ModelCheckingOptions options() {
+    /** The options both Lincheck tests of this package use, sized by the io.lincheck.* properties. */
+    static ModelCheckingOptions options() {
         return new ModelCheckingOptions().threads(3).actorsPerThread(2).actorsBefore(0).actorsAfter(1)
                 .iterations(ITERATIONS).invocationsPerIteration(INVOCATIONS);
     }
