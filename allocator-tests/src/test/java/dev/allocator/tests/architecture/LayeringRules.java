@@ -21,6 +21,7 @@ public final class LayeringRules {
     static final String POOL = "dev.allocator.pool..";
     static final String ARENA = "dev.allocator.arena..";
     static final String COMPOSE = "dev.allocator.compose..";
+    static final String IO = "dev.allocator.io..";
     static final String JDK = "java..";
 
     @ArchTest
@@ -78,6 +79,14 @@ public final class LayeringRules {
                     + "Collections only")
             .because("composition stages stack over any allocator through the API; size classes reuse the pool "
                     + "through its public package, never through internals or another backend");
+
+    @ArchTest
+    public static final ArchRule IO_USES_ONLY_THE_API_AND_THE_POOLS_PUBLIC_PACKAGE = classes()
+            .that().resideInAPackage(IO)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(IO, API, "dev.allocator.pool", JDK)
+            .as("allocator-io depends on the API, the pool's exported package and java.. only")
+            .because("the packet and I/O buffer pools build on the pool's public index API, so that the pool's "
+                    + "internals can change beside them");
 
     @ArchTest
     public static final ArchRule NO_UNSAFE_OR_JDK_INTERNALS = noClasses()
