@@ -60,6 +60,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@link IllegalStateException}; {@link #owns}, {@link #stats()} and {@code close()} still work.</li>
  *   <li>{@link #stats()}: {@code bytesInUse} and {@code liveAllocations} are never negative, also while other
  *       threads allocate, free and close.</li>
+ *   <li>The checks of small blocks above (double, slice and size-mismatch frees; {@code close} freeing them; their
+ *       stats) need the registry, on by default; {@code track=false} ({@link #SystemAllocator(long, boolean)})
+ *       turns it off for callers that would rather pay what {@code malloc} costs and trust every free.</li>
  * </ul>
  *
  * <p>Each live allocation is recorded in a garbage-free registry (address to size, in primitive arrays striped by
@@ -98,6 +101,9 @@ public final class SystemAllocator implements Allocator {
      * free; if the JDK refuses because a native call holds one, `closed` goes back to false and nothing is freed)
      * -> sweep both registries, freeing what they remove.
      *
+     * track=false: small blocks skip `live` entirely (allocate records nothing, deallocate frees after the scope and
+     * size checks, close only invalidates them); large blocks are still recorded.
+     *
      * Counters: the registries count adds, removes and bytes (see theirs for why a snapshot is never negative);
      * stats() adds them up. An allocation undone because close() raced it counts as allocated and deallocated.
      */
@@ -122,6 +128,7 @@ public final class SystemAllocator implements Allocator {
     }
 
     private final long scopeThreshold;
+    private final boolean track;
     private final Arena scope = Arena.ofShared();
     private final MemorySegment.Scope shared = scope.scope();
     /** All of memory, in this allocator's scope: every small segment handed out is a slice of it. */
@@ -145,12 +152,37 @@ public final class SystemAllocator implements Allocator {
      * @throws IllegalArgumentException when {@code scopeThreshold < 0}
      */
     public SystemAllocator(long scopeThreshold) {
+        this(scopeThreshold, true);
+    }
+
+    /**
+     * Creates a system allocator that gives every block of at least {@code scopeThreshold} bytes a scope of its own
+     * and, unless {@code track} is false, records every smaller one.
+     *
+     * @param scopeThreshold as {@link #SystemAllocator(long)}
+     * @param track          {@code true} (the default, and what every check needs): record each small allocation,
+     *                       so that double, slice and size-mismatch frees are rejected, {@link #close()} frees what
+     *                       is live and {@link #stats()} counts it. {@code false}: small blocks are not recorded,
+     *                       and {@link #deallocate} trusts its caller as {@code free} does: a double free or a free
+     *                       of a slice starting inside a block is undefined (the C library may abort the process),
+     *                       {@code close()} invalidates small blocks but does not free them, and {@code stats()}
+     *                       counts large blocks and failures only. Foreign segments and a segment whose size is not
+     *                       the layout's are still rejected, and large blocks are always recorded.
+     * @throws IllegalArgumentException when {@code scopeThreshold < 0}
+     */
+    public SystemAllocator(long scopeThreshold, boolean track) {
         this.scopeThreshold = Checks.requireNonNegative(scopeThreshold, "scopeThreshold");
+        this.track = track;
     }
 
     /** @return the size in bytes from which each block gets a scope of its own */
     public long scopeThreshold() {
         return scopeThreshold;
+    }
+
+    /** @return whether small allocations are recorded (see {@link #SystemAllocator(long, boolean)}) */
+    public boolean tracks() {
+        return track;
     }
 
     /**
@@ -212,7 +244,9 @@ public final class SystemAllocator implements Allocator {
             segment = large.add(address, size);
         } else {
             segment = everything.asSlice(address, size);
-            live.add(address, size);
+            if (track) {
+                live.add(address, size);
+            }
         }
         if (closed) {
             undo(segment);
@@ -228,7 +262,7 @@ public final class SystemAllocator implements Allocator {
         final long address = segment.address();
         final long size = segment.byteSize();
         if (segment.scope() == shared) {
-            if (live.remove(address, size) == size) {
+            if (!track || live.remove(address, size) == size) {
                 Libc.free(address);
             }
         } else {
@@ -260,7 +294,8 @@ public final class SystemAllocator implements Allocator {
         Checks.requireOpen(closed, this);
         final long address = segment.address();
         final long size = layout.size();
-        if (segment.scope() == shared && segment.byteSize() == size && live.remove(address, size) == size) {
+        if (segment.scope() == shared && segment.byteSize() == size
+                && (!track || live.remove(address, size) == size)) {
             Libc.free(address);
             return;
         }
@@ -273,6 +308,10 @@ public final class SystemAllocator implements Allocator {
         final long size = layout.size();
         final long recorded;
         if (segment.scope() == shared) {
+            if (!track) {
+                throw new IllegalArgumentException("the segment at " + Checks.hex(address) + " has "
+                        + segment.byteSize() + " bytes, but the layout says " + layout);
+            }
             recorded = segment.byteSize() == size ? live.remove(address, size) : live.sizeOf(address);
             if (recorded == size && segment.byteSize() == size) {
                 Libc.free(address);  // a racing free of another block at this address came between: ours now

@@ -285,6 +285,66 @@ class SystemAllocatorTest {
         assertThrows(SpecException.class, () -> Allocators.open("system(scopeThreshold=-1)"));
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {64, 4096})
+    void shouldFreeARacingDoubleFreeOfASmallBlockOnce(long size) throws Exception {
+        Layout layout = Layout.of(size);
+        for (int round = 0; round < 500; round++) {
+            MemorySegment block = allocator.allocate(layout);
+            AtomicInteger freed = new AtomicInteger();
+            AtomicInteger doubleFrees = new AtomicInteger();
+            CyclicBarrier start = new CyclicBarrier(2);
+            Runnable free = () -> {
+                try {
+                    start.await();
+                    allocator.deallocate(block, layout);
+                    freed.incrementAndGet();
+                } catch (IllegalStateException e) {
+                    doubleFrees.incrementAndGet();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            Thread other = new Thread(free);
+            other.start();
+            free.run();
+            other.join();
+            assertEquals(1, freed.get(), "round " + round);
+            assertEquals(1, doubleFrees.get(), "round " + round);
+        }
+        assertEquals(new AllocatorStats(500, 500, 0, 0, 0), allocator.stats());
+    }
+
+    @Test
+    void shouldTrustFreesButStillRejectForeignAndMismatchedSegmentsWhenNotTracking() {
+        try (SystemAllocator untracked = (SystemAllocator) Allocators.open("system(track=false)");
+             Arena arena = Arena.ofConfined()) {
+            assertFalse(untracked.tracks());
+            Layout layout = Layout.of(64);
+            MemorySegment block = untracked.allocate(layout);
+            block.set(ValueLayout.JAVA_LONG, 0, 42);
+            assertTrue(untracked.owns(block));
+            assertThrows(IllegalArgumentException.class, () -> untracked.deallocate(arena.allocate(64), layout));
+            IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                    () -> untracked.deallocate(block, Layout.of(32)));
+            assertTrue(mismatch.getMessage().contains("32 B"), mismatch.getMessage());
+            assertEquals(42, block.get(ValueLayout.JAVA_LONG, 0), "a rejected free changes nothing");
+            untracked.deallocate(block, layout);
+            Layout large = Layout.of(SystemAllocator.DEFAULT_SCOPE_THRESHOLD);
+            MemorySegment big = untracked.allocate(large);
+            assertEquals(new AllocatorStats(1, 0, 0, large.size(), large.size()), untracked.stats(),
+                    "large blocks are still recorded; small ones are not counted");
+            untracked.deallocate(big, large);
+            assertThrows(IllegalStateException.class, () -> untracked.deallocate(big, large),
+                    "a large block's double free is still caught");
+        }
+        try (SystemAllocator plain = new SystemAllocator()) {
+            assertTrue(plain.tracks(), "tracking is the default");
+        }
+        SpecException e = assertThrows(SpecException.class, () -> Allocators.open("system(track=maybe)"));
+        assertTrue(e.getMessage().contains("track=maybe"), e.getMessage());
+    }
+
     private void assertWorks() {
         Layout layout = Layout.of(32, 8);
         MemorySegment segment = allocator.allocate(layout);
