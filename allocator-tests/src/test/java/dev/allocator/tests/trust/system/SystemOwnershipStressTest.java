@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Four threads allocate blocks of mixed sizes (small ones in the registry, large ones with their own scope), stamp
- * every word of each with a tag of their own, and hand them to each other through a shared queue; whoever takes a
- * block checks that its stamp is whole (no other live block shares its memory) and frees it. Large blocks are also
+ * every word of each with a tag of their own, and hand them to each other through a shared queue, in phases that
+ * grow the live set to thousands of blocks and drain it again; whoever takes a block checks that its stamp is whole (no other live block shares its memory) and frees it. Large blocks are also
  * freed by two threads at once: exactly one free may win. At the end every block was freed exactly once, the counts
  * say so, and a close with blocks still live frees them. It runs in a child JVM: a double free that got through to
  * the C library would abort the process.
@@ -32,7 +32,7 @@ class SystemOwnershipStressTest {
     public static final class Scenario {
         static final int THREADS = 4;
         static final int DUELS = 200;
-        static final long[] SIZES = {0, 16, 64, 1000, 4096, 200_000};
+        static final long[] SIZES = {0, 16, 64, 64, 64, 1000, 4096, 200_000};
 
         record Held(MemorySegment segment, Layout layout, long tag) {
         }
@@ -53,17 +53,23 @@ class SystemOwnershipStressTest {
                 threads[t] = Thread.ofPlatform().start(() -> {
                     SplittableRandom random = new SplittableRandom(id);
                     for (int i = 0; i < operations; i++) {
-                        Layout layout = Layout.of(SIZES[random.nextInt(SIZES.length)], 8);
-                        long tag = ((long) id << 56) | i;
-                        MemorySegment block = allocator.allocate(layout);
-                        allocated.incrementAndGet();
-                        stamp(block, tag);
-                        shared.add(new Held(block, layout, tag));
-                        Held taken = shared.poll();
-                        if (taken != null) {
-                            check(taken);
-                            allocator.deallocate(taken.segment, taken.layout);
-                            freed.incrementAndGet();
+                        // phases of mostly allocating and mostly freeing: the live set grows to thousands of
+                        // blocks and drains again, so the registry grows and shrinks while others use it
+                        boolean growing = (i / 4000) % 2 == 0;
+                        if (random.nextInt(100) < (growing ? 70 : 30)) {
+                            Layout layout = Layout.of(SIZES[random.nextInt(SIZES.length)], 8);
+                            long tag = ((long) id << 56) | i;
+                            MemorySegment block = allocator.allocate(layout);
+                            allocated.incrementAndGet();
+                            stamp(block, tag);
+                            shared.add(new Held(block, layout, tag));
+                        } else {
+                            Held taken = shared.poll();
+                            if (taken != null) {
+                                check(taken);
+                                allocator.deallocate(taken.segment, taken.layout);
+                                freed.incrementAndGet();
+                            }
                         }
                     }
                 });
