@@ -76,10 +76,13 @@ public final class LiveTable {
         void release(long address, long size);
     }
 
-    /** Creates a table with enough stripes for this machine's processors (8 per processor, 16 to 1024). */
+    /**
+     * Creates a table with enough stripes for this machine's processors: 16 per processor, at least 64 (two threads
+     * that each reuse one address meet on a stripe with odds 1 in 64), at most 1024.
+     */
     public LiveTable() {
         this(Integer.numberOfTrailingZeros(Integer.highestOneBit(
-                Math.clamp(8L * Runtime.getRuntime().availableProcessors(), 16, 1024))));
+                Math.clamp(16L * Runtime.getRuntime().availableProcessors(), 64, 1024))));
     }
 
     /**
