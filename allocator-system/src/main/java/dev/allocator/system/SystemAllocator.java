@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li>Thread-safe without locks on the hot path: any thread may allocate and any thread may deallocate. Actions
- *       before {@code deallocate} in one thread happen-before a later allocation that returns the same memory in
- *       another (the registry's remove and put are ordered, and the C library's own locking orders the memory).</li>
+ *   <li>Thread-safe: any thread may allocate and any thread may deallocate. The registry takes one short spin lock
+ *       per call, one of many picked by the block's address, so threads working on different blocks rarely meet.
+ *       Actions before {@code deallocate} in one thread happen-before a later allocation that returns the same
+ *       memory in another (both take the same stripe's lock, and the C library's own locking orders the memory).</li>
  *   <li>Large blocks, those of at least {@link #scopeThreshold()} bytes (default {@link #DEFAULT_SCOPE_THRESHOLD},
  *       glibc's default {@code mmap} threshold), each get a shared scope of their own, closed by {@code deallocate}
  *       and {@code close} before the memory goes back to the C library: touching a freed large block throws
@@ -66,7 +67,7 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  *
  * <p>Each live allocation is recorded in a garbage-free registry (address to size, in primitive arrays striped by
- * address, see {@link LiveTable}): a small allocation and its free allocate nothing on the Java heap beyond the
+ * address, one spin lock per stripe): a small allocation and its free allocate nothing on the Java heap beyond the
  * returned segment, which the JIT can scalar-replace when the caller's use of it is inlined. A large block also
  * costs a shared arena, and closing it a handshake with every thread (a few microseconds).
  */
