@@ -161,14 +161,11 @@ public final class SystemAllocator implements Allocator {
      * and, unless {@code track} is false, records every smaller one.
      *
      * @param scopeThreshold as {@link #SystemAllocator(long)}
-     * @param track          {@code true} (the default, and what every check needs): record each small allocation,
-     *                       so that double, slice and size-mismatch frees are rejected, {@link #close()} frees what
-     *                       is live and {@link #stats()} counts it. {@code false}: small blocks are not recorded,
-     *                       and {@link #deallocate} trusts its caller as {@code free} does: a double free or a free
-     *                       of a slice starting inside a block is undefined (the C library may abort the process),
-     *                       {@code close()} invalidates small blocks but does not free them, and {@code stats()}
-     *                       counts large blocks and failures only. Foreign segments and a segment whose size is not
-     *                       the layout's are still rejected, and large blocks are always recorded.
+     * @param track          {@code true} (the default) keeps every check; {@code false} trusts small frees as
+     *                       {@code free} does: a double free or a free of a slice starting inside a block is
+     *                       undefined, {@code close()} invalidates small blocks without freeing them, and
+     *                       {@code stats()} counts large blocks and failures only (foreign and size-mismatched
+     *                       segments are still rejected)
      * @throws IllegalArgumentException when {@code scopeThreshold < 0}
      */
     public SystemAllocator(long scopeThreshold, boolean track) {
@@ -295,48 +292,31 @@ public final class SystemAllocator implements Allocator {
         Checks.requireOpen(closed, this);
         final long address = segment.address();
         final long size = layout.size();
-        if (segment.scope() == shared && segment.byteSize() == size
-                && (!track || live.remove(address, size) == size)) {
+        if (segment.scope() == shared && segment.byteSize() == size) {
+            final long recorded = track ? live.remove(address, size) : size;
+            if (recorded != size) {
+                throw FreeErrors.refused(segment, layout, recorded, this);
+            }
             Libc.free(address);
             return;
         }
         slowFree(segment, layout);
     }
 
-    /** Every free but a small block's matching one: large blocks, and the exact error for a bad free. */
+    /** Every free but a small block whose segment has the layout's size: large blocks, and the bad frees. */
     private void slowFree(MemorySegment segment, Layout layout) {
-        final long address = segment.address();
         final long size = layout.size();
-        final long recorded;
         if (segment.scope() == shared) {
-            if (!track) {
-                throw new IllegalArgumentException("the segment at " + Checks.hex(address) + " has "
-                        + segment.byteSize() + " bytes, but the layout says " + layout);
-            }
-            recorded = segment.byteSize() == size ? live.remove(address, size) : live.sizeOf(address);
-            if (recorded == size && segment.byteSize() == size) {
-                Libc.free(address);  // a racing free of another block at this address came between: ours now
-                return;
-            }
-        } else if (large.owns(segment.scope())) {
-            recorded = large.remove(segment, size);
-            if (recorded == size && segment.byteSize() == size) {
-                return;
-            }
-        } else {
-            throw new IllegalArgumentException("segment at " + Checks.hex(address) + " of "
-                    + segment.byteSize() + " bytes was not allocated by " + this);
+            throw track ? FreeErrors.refused(segment, layout, live.sizeOf(segment.address()), this)
+                    : FreeErrors.sizeMismatch(segment, layout);
         }
-        if (recorded == LiveTable.ABSENT) {
-            throw notLive(address);
+        if (!large.owns(segment.scope())) {
+            throw FreeErrors.foreign(segment, this);
         }
-        throw new IllegalArgumentException("the allocation at " + Checks.hex(address) + " has " + recorded
-                + " bytes, but the segment has " + segment.byteSize() + " and the layout says " + layout);
-    }
-
-    private IllegalStateException notLive(long address) {
-        return new IllegalStateException("no live allocation of " + this + " starts at " + Checks.hex(address)
-                + ": it was deallocated already (double free), or the segment is a slice that starts inside one");
+        final long recorded = large.remove(segment, size);
+        if (recorded != size || segment.byteSize() != size) {
+            throw FreeErrors.refused(segment, layout, recorded, this);
+        }
     }
 
     /**
