@@ -8,15 +8,13 @@ import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
 import dev.allocator.api.Scopes;
 import dev.allocator.system.internal.Libc;
+import dev.allocator.system.internal.LiveTable;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Map;
 import java.util.Objects;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,9 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li>Thread-safe without locks on the hot path: any thread may allocate and any thread may deallocate. Actions
- *       before {@code deallocate} in one thread happen-before a later allocation that returns the same memory in
- *       another (the registry's remove and put are ordered, and the C library's own locking orders the memory).</li>
+ *   <li>Thread-safe: any thread may allocate and any thread may deallocate. The registry takes one short spin lock
+ *       per call, one of many picked by the block's address, so threads working on different blocks rarely meet.
+ *       Actions before {@code deallocate} in one thread happen-before a later allocation that returns the same
+ *       memory in another (both take the same stripe's lock, and the C library's own locking orders the memory).</li>
  *   <li>Large blocks, those of at least {@link #scopeThreshold()} bytes (default {@link #DEFAULT_SCOPE_THRESHOLD},
  *       glibc's default {@code mmap} threshold), each get a shared scope of their own, closed by {@code deallocate}
  *       and {@code close} before the memory goes back to the C library: touching a freed large block throws
@@ -62,11 +61,15 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@link IllegalStateException}; {@link #owns}, {@link #stats()} and {@code close()} still work.</li>
  *   <li>{@link #stats()}: {@code bytesInUse} and {@code liveAllocations} are never negative, also while other
  *       threads allocate, free and close.</li>
+ *   <li>The checks of small blocks above (double, slice and size-mismatch frees; {@code close} freeing them; their
+ *       stats) need the registry, on by default; {@code track=false} ({@link #SystemAllocator(long, boolean)})
+ *       turns it off for callers that would rather pay what {@code malloc} costs and trust every free.</li>
  * </ul>
  *
- * <p>Each live allocation is recorded in a concurrent map (address to segment), which costs two small heap objects
- * per allocation; a large block also costs a shared arena, and closing it a handshake with every thread (a few
- * microseconds). For garbage-free allocation on a hot path, put a pool or an arena over this allocator.
+ * <p>Each live allocation is recorded in a garbage-free registry (address to size, in primitive arrays striped by
+ * address, one spin lock per stripe): a small allocation and its free allocate nothing on the Java heap beyond the
+ * returned segment, which the JIT can scalar-replace when the caller's use of it is inlined. A large block also
+ * costs a shared arena, and closing it a handshake with every thread (a few microseconds).
  */
 public final class SystemAllocator implements Allocator {
 
@@ -76,33 +79,34 @@ public final class SystemAllocator implements Allocator {
      * Ownership and liveness are two separate questions:
      *  - "did this memory come from here" is answered by the segment's scope: a small block is a slice of
      *    `everything`, all of memory reinterpreted once into this allocator's shared arena; a large block (size >=
-     *    scopeThreshold) is reinterpreted into an arena of its own, whose scope is remembered in `largeScopes` (weak
-     *    keys: a scope is forgotten once no segment refers to it). Scopes compare by identity.
-     *  - "is this address a live allocation, of this size" is answered by the registry `live`, address -> segment;
-     *    `arenas` holds the arena of each live large block, address -> arena.
+     *    scopeThreshold) is reinterpreted into an arena of its own, kept by `large` (LargeBlocks). Scopes compare by
+     *    identity.
+     *  - "is this address a live allocation, of this size" is answered by `live` (LiveTable: address -> size) for
+     *    small blocks, by `large` (address -> segment and arena) for large ones.
      *
      * Why large blocks: glibc serves requests from 128 KiB up (the mmap threshold, rising with frees up to 32 MiB)
      * with mmap and free() unmaps them at once: a stale slice of `everything` would fault, a JVM crash. Smaller
      * memory goes back to the OS only when a heap's top is trimmed; their use after free is undefined, as in C.
      *
-     * allocate: C call -> [large: new arena, arenas.put] -> bytesAllocated += size -> registry put -> re-check
-     * `closed` (set before any scope is closed): if close() began in between, the caller gets
-     * IllegalStateException, and whoever removes the entry (us or close()'s sweep) closes its arena, frees it and
-     * counts the bytes freed, exactly once, because ConcurrentHashMap.remove(key, value) succeeds once.
+     * allocate: C call -> record (live.add, or large.add) -> re-check `closed` (set before any scope is closed): if
+     * close() began in between, the caller gets IllegalStateException, and whoever removes the entry (us or close()'s
+     * sweep) frees it and counts it, exactly once.
      *
-     * deallocate: scope check -> registry get -> same scope (a large block's stale segment has another) -> size
-     * checks -> registry remove(address, segment), the linearization point: of two racing frees of one block
-     * exactly one removes it, closes its arena (large) and calls free(); the other reports a double free.
+     * deallocate, small: scope is ours -> live.remove(address, size), the linearization point: it removes the entry
+     * only if its size is the layout's, and of two racing frees of one block exactly one removes it and calls free();
+     * the other, and any mismatch, goes to slowFree for the exact error (nothing changed). Large: LargeBlocks.remove,
+     * which also compares the segment's scope with the live block's, so a stale segment is told from a new block.
      *
      * close: dependents first (nothing changes if one throws) -> CAS closed false -> true (once) -> close every
      * large arena, then the shared scope (invalidates every segment, so no thread can touch memory we are about to
      * free; if the JDK refuses because a native call holds one, `closed` goes back to false and nothing is freed)
-     * -> sweep the registry with remove(key, value) + [close arena] + free.
+     * -> sweep both registries, freeing what they remove.
      *
-     * Counters: bytes are counted as two monotonic sums, allocated and freed; a block's bytes are added to
-     * `bytesAllocated` before it is published in the registry, and to `bytesFreed` only by whoever removed it, so
-     * every free's count happens-after its allocation's. stats() reads the freed sums before the allocated ones,
-     * which makes bytesInUse and liveAllocations >= 0 in every snapshot.
+     * track=false: small blocks skip `live` entirely (allocate records nothing, deallocate frees after the scope and
+     * size checks, close only invalidates them); large blocks are still recorded.
+     *
+     * Counters: the registries count adds, removes and bytes (see theirs for why a snapshot is never negative);
+     * stats() adds them up. An allocation undone because close() raced it counts as allocated and deallocated.
      */
 
     /** The largest alignment {@link #allocate} accepts: 1 GiB. */
@@ -125,21 +129,15 @@ public final class SystemAllocator implements Allocator {
     }
 
     private final long scopeThreshold;
+    private final boolean track;
     private final Arena scope = Arena.ofShared();
+    private final MemorySegment.Scope shared = scope.scope();
     /** All of memory, in this allocator's scope: every small segment handed out is a slice of it. */
     private final MemorySegment everything = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, scope, null);
-    /** Live allocations: address to the segment handed out (which knows its size). */
-    private final ConcurrentHashMap<Long, MemorySegment> live = new ConcurrentHashMap<>();
-    /** The arena of each live large block, by address. */
-    private final ConcurrentHashMap<Long, Arena> arenas = new ConcurrentHashMap<>();
-    /** The scopes of the large blocks handed out, for {@link #owns}; guarded by itself. */
-    private final Map<MemorySegment.Scope, Boolean> largeScopes = new WeakHashMap<>();
+    private final LiveTable live = new LiveTable();
+    private final LargeBlocks large = new LargeBlocks();
     private final Dependents dependents = new Dependents();
-    private final LongAdder allocations = new LongAdder();
-    private final LongAdder deallocations = new LongAdder();
     private final LongAdder failures = new LongAdder();
-    private final LongAdder bytesAllocated = new LongAdder();
-    private final LongAdder bytesFreed = new LongAdder();
     private volatile boolean closed;
 
     /** Creates a system allocator that scopes blocks of {@link #DEFAULT_SCOPE_THRESHOLD} bytes and more. */
@@ -155,12 +153,34 @@ public final class SystemAllocator implements Allocator {
      * @throws IllegalArgumentException when {@code scopeThreshold < 0}
      */
     public SystemAllocator(long scopeThreshold) {
+        this(scopeThreshold, true);
+    }
+
+    /**
+     * Creates a system allocator that gives every block of at least {@code scopeThreshold} bytes a scope of its own
+     * and, unless {@code track} is false, records every smaller one.
+     *
+     * @param scopeThreshold as {@link #SystemAllocator(long)}
+     * @param track          {@code true} (the default) keeps every check; {@code false} trusts small frees as
+     *                       {@code free} does: a double free or a free of a slice starting inside a block is
+     *                       undefined, {@code close()} invalidates small blocks without freeing them, and
+     *                       {@code stats()} counts large blocks and failures only (foreign and size-mismatched
+     *                       segments are still rejected)
+     * @throws IllegalArgumentException when {@code scopeThreshold < 0}
+     */
+    public SystemAllocator(long scopeThreshold, boolean track) {
         this.scopeThreshold = Checks.requireNonNegative(scopeThreshold, "scopeThreshold");
+        this.track = track;
     }
 
     /** @return the size in bytes from which each block gets a scope of its own */
     public long scopeThreshold() {
         return scopeThreshold;
+    }
+
+    /** @return whether small allocations are recorded (see {@link #SystemAllocator(long, boolean)}) */
+    public boolean tracks() {
+        return track;
     }
 
     /**
@@ -217,40 +237,36 @@ public final class SystemAllocator implements Allocator {
             return fail(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, layout,
                     "the C library has no memory for it", throwOnFailure);
         }
-        final MemorySegment segment = size >= scopeThreshold ? scoped(address, size) : everything.asSlice(address, size);
-        bytesAllocated.add(size);
-        live.put(address, segment);
-        if (closed) {
-            if (live.remove(address, segment)) {
-                release(address, segment);
+        final MemorySegment segment;
+        if (size >= scopeThreshold) {
+            segment = large.add(address, size);
+        } else {
+            segment = everything.asSlice(address, size);
+            if (track) {
+                live.add(address, size);
             }
-            throw new IllegalStateException(this + " is closed");
+        }
+        if (closed) {
+            undo(segment);
         }
         if (zeroed && alignment > MALLOC_ALIGNMENT) {
             segment.fill((byte) 0);
         }
-        allocations.increment();
         return segment;
     }
 
-    /** A large block: reinterpreted into an arena of its own, recorded before the block is published. */
-    private MemorySegment scoped(long address, long size) {
-        Arena own = Arena.ofShared();
-        MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, own, null);
-        synchronized (largeScopes) {
-            largeScopes.put(own.scope(), Boolean.TRUE);
+    /** Takes back an allocation that close() raced: frees it unless close()'s sweep did; then throws. */
+    private void undo(MemorySegment segment) {
+        final long address = segment.address();
+        final long size = segment.byteSize();
+        if (segment.scope() == shared) {
+            if (!track || live.remove(address, size) == size) {
+                Libc.free(address);
+            }
+        } else {
+            large.remove(segment, size);
         }
-        arenas.put(address, own);
-        return segment;
-    }
-
-    /** Gives back a block its caller has just removed from the registry: closes its arena (large), frees it. */
-    private void release(long address, MemorySegment segment) {
-        if (segment.scope() != scope.scope()) {
-            Scopes.closeIfAlive(arenas.remove(address));
-        }
-        Libc.free(address);
-        bytesFreed.add(segment.byteSize());
+        throw new IllegalStateException(this + " is closed");
     }
 
     private MemorySegment fail(AllocationException.Reason reason, Layout layout, String why, boolean throwOnFailure) {
@@ -274,31 +290,33 @@ public final class SystemAllocator implements Allocator {
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(layout, "layout");
         Checks.requireOpen(closed, this);
-        if (!owns(segment)) {
-            throw new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " of "
-                    + segment.byteSize() + " bytes was not allocated by " + this);
-        }
         final long address = segment.address();
-        final Long key = address;   // boxed once for both map calls
-        final MemorySegment recorded = live.get(key);
-        if (recorded == null || recorded.scope() != segment.scope()) {
-            throw notLive(address);
+        final long size = layout.size();
+        if (segment.scope() == shared && segment.byteSize() == size) {
+            final long recorded = track ? live.remove(address, size) : size;
+            if (recorded != size) {
+                throw FreeErrors.refused(segment, layout, recorded, this);
+            }
+            Libc.free(address);
+            return;
         }
-        final long size = recorded.byteSize();
-        if (layout.size() != size || segment.byteSize() != size) {
-            throw new IllegalArgumentException("the allocation at " + Checks.hex(address) + " has " + size
-                    + " bytes, but the segment has " + segment.byteSize() + " and the layout says " + layout);
-        }
-        if (!live.remove(key, recorded)) {
-            throw notLive(address);
-        }
-        release(address, recorded);
-        deallocations.increment();
+        slowFree(segment, layout);
     }
 
-    private IllegalStateException notLive(long address) {
-        return new IllegalStateException("no live allocation of " + this + " starts at " + Checks.hex(address)
-                + ": it was deallocated already (double free), or the segment is a slice that starts inside one");
+    /** Every free but a small block whose segment has the layout's size: large blocks, and the bad frees. */
+    private void slowFree(MemorySegment segment, Layout layout) {
+        final long size = layout.size();
+        if (segment.scope() == shared) {
+            throw track ? FreeErrors.refused(segment, layout, live.sizeOf(segment.address()), this)
+                    : FreeErrors.sizeMismatch(segment, layout);
+        }
+        if (!large.owns(segment.scope())) {
+            throw FreeErrors.foreign(segment, this);
+        }
+        final long recorded = large.remove(segment, size);
+        if (recorded != size || segment.byteSize() != size) {
+            throw FreeErrors.refused(segment, layout, recorded, this);
+        }
     }
 
     /**
@@ -310,12 +328,7 @@ public final class SystemAllocator implements Allocator {
     @Override
     public boolean owns(MemorySegment segment) {
         MemorySegment.Scope of = segment.scope();
-        if (of == scope.scope()) {
-            return true;
-        }
-        synchronized (largeScopes) {
-            return largeScopes.containsKey(of);
-        }
+        return of == shared || large.owns(of);
     }
 
     /**
@@ -325,9 +338,10 @@ public final class SystemAllocator implements Allocator {
      */
     @Override
     public AllocatorStats stats() {
-        long freed = deallocations.sum();   // frees before allocations: see the maintainers' notes
-        long inUse = -bytesFreed.sum() + bytesAllocated.sum();
-        return new AllocatorStats(allocations.sum(), freed, failures.sum(), inUse, inUse);
+        long[] counts = new long[3];
+        live.addCountsTo(counts);
+        large.addCountsTo(counts);
+        return new AllocatorStats(counts[0], counts[1], failures.sum(), counts[2], counts[2]);
     }
 
     /** Records {@code dependent}, closed first by {@link #close()}; returns {@code true}. */
@@ -361,19 +375,14 @@ public final class SystemAllocator implements Allocator {
             return;
         }
         try {
-            for (Arena own : arenas.values()) {
-                Scopes.closeIfAlive(own);
-            }
+            large.closeArenas();
             Scopes.closeIfAlive(scope);
         } catch (IllegalStateException inUse) {
             closed = false;
             throw inUse;
         }
-        for (var entry : live.entrySet()) {
-            if (live.remove(entry.getKey(), entry.getValue())) {
-                release(entry.getKey(), entry.getValue());
-            }
-        }
+        live.removeAll((address, size) -> Libc.free(address));
+        large.removeAll();
     }
 
     /** Returns {@code "system"}. */

@@ -244,17 +244,31 @@ class SystemAllocatorTest {
     }
 
     @Test
-    void shouldFreeARacingDoubleFreeOfALargeBlockOnce() throws Exception {
-        Layout large = Layout.of(1 << 20);
-        for (int round = 0; round < 200; round++) {
-            MemorySegment block = allocator.allocate(large);
+    void shouldTakeScopeThresholdFromTheSpecAndRejectABadOne() {
+        try (Allocator opened = Allocators.open("system(scopeThreshold=1KiB)")) {
+            assertEquals(1024, ((SystemAllocator) opened).scopeThreshold());
+        }
+        try (Allocator opened = Allocators.open("system")) {
+            assertEquals(SystemAllocator.DEFAULT_SCOPE_THRESHOLD, ((SystemAllocator) opened).scopeThreshold());
+        }
+        SpecException e = assertThrows(SpecException.class, () -> Allocators.open("system(scopeThreshold=lots)"));
+        assertTrue(e.getMessage().contains("scopeThreshold=lots"), e.getMessage());
+        assertThrows(SpecException.class, () -> Allocators.open("system(scopeThreshold=-1)"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {64, 4096, 1 << 20})
+    void shouldFreeARacingDoubleFreeOnce(long size) throws Exception {
+        Layout layout = Layout.of(size);
+        for (int round = 0; round < 300; round++) {
+            MemorySegment block = allocator.allocate(layout);
             AtomicInteger freed = new AtomicInteger();
             AtomicInteger doubleFrees = new AtomicInteger();
             CyclicBarrier start = new CyclicBarrier(2);
             Runnable free = () -> {
                 try {
                     start.await();
-                    allocator.deallocate(block, large);
+                    allocator.deallocate(block, layout);
                     freed.incrementAndGet();
                 } catch (IllegalStateException e) {
                     doubleFrees.incrementAndGet();
@@ -269,20 +283,37 @@ class SystemAllocatorTest {
             assertEquals(1, freed.get(), "round " + round);
             assertEquals(1, doubleFrees.get(), "round " + round);
         }
-        assertEquals(new AllocatorStats(200, 200, 0, 0, 0), allocator.stats());
+        assertEquals(new AllocatorStats(300, 300, 0, 0, 0), allocator.stats());
     }
 
     @Test
-    void shouldTakeScopeThresholdFromTheSpecAndRejectABadOne() {
-        try (Allocator opened = Allocators.open("system(scopeThreshold=1KiB)")) {
-            assertEquals(1024, ((SystemAllocator) opened).scopeThreshold());
+    void shouldTrustFreesButStillRejectForeignAndMismatchedSegmentsWhenNotTracking() {
+        try (SystemAllocator untracked = (SystemAllocator) Allocators.open("system(track=false)");
+             Arena arena = Arena.ofConfined()) {
+            assertFalse(untracked.tracks());
+            Layout layout = Layout.of(64);
+            MemorySegment block = untracked.allocate(layout);
+            block.set(ValueLayout.JAVA_LONG, 0, 42);
+            assertTrue(untracked.owns(block));
+            assertThrows(IllegalArgumentException.class, () -> untracked.deallocate(arena.allocate(64), layout));
+            IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                    () -> untracked.deallocate(block, Layout.of(32)));
+            assertTrue(mismatch.getMessage().contains("32 B"), mismatch.getMessage());
+            assertEquals(42, block.get(ValueLayout.JAVA_LONG, 0), "a rejected free changes nothing");
+            untracked.deallocate(block, layout);
+            Layout large = Layout.of(SystemAllocator.DEFAULT_SCOPE_THRESHOLD);
+            MemorySegment big = untracked.allocate(large);
+            assertEquals(new AllocatorStats(1, 0, 0, large.size(), large.size()), untracked.stats(),
+                    "large blocks are still recorded; small ones are not counted");
+            untracked.deallocate(big, large);
+            assertThrows(IllegalStateException.class, () -> untracked.deallocate(big, large),
+                    "a large block's double free is still caught");
         }
-        try (Allocator opened = Allocators.open("system")) {
-            assertEquals(SystemAllocator.DEFAULT_SCOPE_THRESHOLD, ((SystemAllocator) opened).scopeThreshold());
+        try (SystemAllocator plain = new SystemAllocator()) {
+            assertTrue(plain.tracks(), "tracking is the default");
         }
-        SpecException e = assertThrows(SpecException.class, () -> Allocators.open("system(scopeThreshold=lots)"));
-        assertTrue(e.getMessage().contains("scopeThreshold=lots"), e.getMessage());
-        assertThrows(SpecException.class, () -> Allocators.open("system(scopeThreshold=-1)"));
+        SpecException e = assertThrows(SpecException.class, () -> Allocators.open("system(track=maybe)"));
+        assertTrue(e.getMessage().contains("track=maybe"), e.getMessage());
     }
 
     private void assertWorks() {
