@@ -41,7 +41,7 @@ public final class BlockIndexes {
      * @throws IllegalStateException when the pool is closed
      */
     public int acquire() {
-        return core.acquire();
+        return core.acquire(core.blockSize);
     }
 
     /**
@@ -55,7 +55,7 @@ public final class BlockIndexes {
      * @throws IllegalStateException    when the pool is closed
      */
     public int acquireFor(long requested) {
-        return core.acquireFor(requested);
+        return core.acquire(requested);
     }
 
     /**
@@ -70,7 +70,13 @@ public final class BlockIndexes {
     public int acquire(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         core.requireUsable();
-        return core.counted(BoundedWait.take(core, timeout));
+        final int index = BoundedWait.pop(core, timeout);
+        if (index == -1) {
+            core.countExhaustion();
+        } else {
+            core.claim(index, core.wholeBlock);
+        }
+        return index;
     }
 
     /**
@@ -108,7 +114,7 @@ public final class BlockIndexes {
      * @return the block's index, or -1 when no block of this pool starts at {@code address}
      */
     public int blockAt(long address) {
-        return core.free.blockAt(address);
+        return core.slab.blockAt(address);
     }
 
     /**
@@ -131,7 +137,7 @@ public final class BlockIndexes {
      *                                  closed
      */
     public void release(int index) {
-        core.free.release(index);
+        core.give.release(index);
     }
 
     /**
@@ -146,7 +152,7 @@ public final class BlockIndexes {
      *                                  closed
      */
     public void releaseFor(int index, long requested) {
-        core.free.releaseFor(index, requested);
+        core.give.releaseFor(index, requested);
     }
 
     /**

@@ -28,22 +28,22 @@ final class BoundedWait {
     }
 
     /**
-     * Takes a block (uncounted, as {@link PoolCore#take()}), waiting up to {@code timeout}.
+     * Pops a block (unclaimed, uncounted, as {@link PoolCore#pop()}), waiting up to {@code timeout}.
      *
      * @return the index, or END when the time ran out or the thread was interrupted (its status stays set)
      * @throws IllegalStateException when the pool is closed during the wait
      */
-    static int take(PoolCore pool, Duration timeout) {
-        int index = pool.take();
+    static int pop(PoolCore pool, Duration timeout) {
+        int index = pool.pop();
         if (index != END || timeout.isNegative() || timeout.isZero()) {
             return index;
         }
         final long start = System.nanoTime();
         final long budget = saturatedNanos(timeout);
         final IdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
-        pool.free.waitStarted(); // from here on, frees go where this loop looks (see PoolFree's notes)
+        pool.give.waitStarted(); // from here on, frees go where this loop looks (see PoolGive's notes)
         try {
-            while ((index = pool.take()) == END) {
+            while ((index = pool.pop()) == END) {
                 pool.requireUsable();
                 if (System.nanoTime() - start >= budget || Thread.currentThread().isInterrupted()) {
                     return END;
@@ -52,7 +52,7 @@ final class BoundedWait {
             }
             return index;
         } finally {
-            pool.free.waitEnded();
+            pool.give.waitEnded();
         }
     }
 

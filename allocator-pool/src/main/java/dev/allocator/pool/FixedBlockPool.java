@@ -5,6 +5,7 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
+import dev.allocator.pool.internal.BlockStates;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -158,13 +159,14 @@ public final class FixedBlockPool implements Allocator {
             core.countMisfit();
             throw PoolErrors.fitFailure(layout, core, "");
         }
-        final int index = BoundedWait.take(core, timeout);
+        final int index = BoundedWait.pop(core, timeout);
         if (index == END) {
             core.countExhaustion();
             throw PoolErrors.fitFailure(layout, core, Thread.currentThread().isInterrupted()
                     ? " (interrupted while waiting)" : " (waited " + timeout + ")");
         }
-        return core.handOut(index, layout);
+        core.claim(index, BlockStates.allocated(layout.size(), layout.alignment()));
+        return core.segment(index, layout.size());
     }
 
     /**
@@ -191,7 +193,7 @@ public final class FixedBlockPool implements Allocator {
      */
     @Override
     public void deallocate(MemorySegment segment, Layout layout) {
-        core.free.deallocate(segment, layout, false);
+        core.give.deallocate(segment, layout, false);
     }
 
     /**
@@ -203,7 +205,7 @@ public final class FixedBlockPool implements Allocator {
      * @throws IllegalStateException    as {@link #deallocate}
      */
     public void deallocateAndWipe(MemorySegment segment, Layout layout) {
-        core.free.deallocate(segment, layout, true);
+        core.give.deallocate(segment, layout, true);
     }
 
     /**
@@ -376,7 +378,20 @@ public final class FixedBlockPool implements Allocator {
 
     /** @return blocks per thread cache; 0 when caching is off */
     public int cache() {
-        return core.caches != null ? core.caches.size() : 0;
+        return core.tier.cacheSize();
+    }
+
+    /**
+     * A cache of this pool's blocks confined to the calling thread, for a thread that owns its work (an event loop,
+     * a pipeline stage): its takes and gives are plain loads and stores with no thread lookup, and it goes to the
+     * pool's shared list once per {@code cache / 2} blocks. Close it when the thread is done with it.
+     *
+     * @return a new local cache of {@link #cache()} blocks (or {@link PoolBuilder#DEFAULT_CACHE} when the pool's
+     *         caching is off), owned by the calling thread
+     * @throws IllegalStateException when the pool is closed
+     */
+    public LocalCache localCache() {
+        return new LocalCache(core, cache() > 0 ? cache() : PoolBuilder.DEFAULT_CACHE);
     }
 
     /** @return whether double frees are detected */
