@@ -68,15 +68,7 @@ public final class BlockIndexes {
      * @throws IllegalStateException when the pool is closed, before or during the wait
      */
     public int acquire(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        core.requireUsable();
-        final int index = BoundedWait.pop(core, timeout);
-        if (index == -1) {
-            core.countExhaustion();
-        } else {
-            core.claim(index, core.wholeBlock);
-        }
-        return index;
+        return BoundedWait.acquire(core, timeout);
     }
 
     /**

@@ -1,9 +1,13 @@
 package dev.allocator.pool;
 
+import dev.allocator.api.Layout;
+import dev.allocator.pool.internal.BlockStates;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.Objects;
 
 import static dev.allocator.pool.internal.FreeListDescriptor.END;
 
@@ -27,13 +31,45 @@ final class BoundedWait {
     private BoundedWait() {
     }
 
+    /** {@link FixedBlockPool#allocate(Layout, Duration)}. */
+    static MemorySegment allocate(PoolCore core, Layout layout, Duration timeout) {
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(timeout, "timeout");
+        core.requireUsable();
+        if (!core.fits(layout)) {
+            core.countMisfit();
+            throw PoolErrors.fitFailure(layout, core, "");
+        }
+        final int index = pop(core, timeout);
+        if (index == END) {
+            core.countExhaustion();
+            throw PoolErrors.fitFailure(layout, core, Thread.currentThread().isInterrupted()
+                    ? " (interrupted while waiting)" : " (waited " + timeout + ")");
+        }
+        core.claim(index, BlockStates.allocated(layout.size(), layout.alignment()));
+        return core.segment(index, layout.size());
+    }
+
+    /** {@link BlockIndexes#acquire(Duration)}. */
+    static int acquire(PoolCore core, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        core.requireUsable();
+        final int index = pop(core, timeout);
+        if (index == END) {
+            core.countExhaustion();
+        } else {
+            core.claim(index, core.wholeBlock);
+        }
+        return index;
+    }
+
     /**
      * Pops a block (unclaimed, uncounted, as {@link PoolCore#pop()}), waiting up to {@code timeout}.
      *
      * @return the index, or END when the time ran out or the thread was interrupted (its status stays set)
      * @throws IllegalStateException when the pool is closed during the wait
      */
-    static int pop(PoolCore pool, Duration timeout) {
+    private static int pop(PoolCore pool, Duration timeout) {
         int index = pool.pop();
         if (index != END || timeout.isNegative() || timeout.isZero()) {
             return index;

@@ -5,13 +5,9 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
-import dev.allocator.pool.internal.BlockStates;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.Objects;
-
-import static dev.allocator.pool.internal.FreeListDescriptor.END;
 
 /**
  * A lock-free pool of {@code capacity} equal blocks carved from one slab of a backing allocator: allocation and
@@ -68,7 +64,8 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
  *       Cached blocks count as free; blocks parked in a live thread that does not call the pool are not available to
  *       other threads until it does, ends, or calls {@link #releaseThreadCache()}, so {@code tryAllocate} may then
  *       return {@code null} and say how many are parked. On that path a double free is caught when the two frees are
- *       ordered or race. Which free block a take returns is unspecified.</li>
+ *       ordered or race. Which free block a take returns is unspecified. A thread that owns its work (an event
+ *       loop) can hold a {@link #localCache()} instead: no thread lookup and no atomic instruction.</li>
  *   <li><b>Wipe.</b> See {@link Wipe}; {@link #deallocateAndWipe} zeroes one block whatever the policy.</li>
  *   <li><b>Close.</b> {@link #close()} invalidates every segment the pool handed out (touching one then throws
  *       {@link IllegalStateException}), zeroes the slab when the policy says so, gives the slab back to the backing
@@ -152,21 +149,7 @@ public final class FixedBlockPool implements Allocator {
      *                               corrupt
      */
     public MemorySegment allocate(Layout layout, Duration timeout) {
-        Objects.requireNonNull(layout, "layout");
-        Objects.requireNonNull(timeout, "timeout");
-        core.requireUsable();
-        if (!core.fits(layout)) {
-            core.countMisfit();
-            throw PoolErrors.fitFailure(layout, core, "");
-        }
-        final int index = BoundedWait.pop(core, timeout);
-        if (index == END) {
-            core.countExhaustion();
-            throw PoolErrors.fitFailure(layout, core, Thread.currentThread().isInterrupted()
-                    ? " (interrupted while waiting)" : " (waited " + timeout + ")");
-        }
-        core.claim(index, BlockStates.allocated(layout.size(), layout.alignment()));
-        return core.segment(index, layout.size());
+        return BoundedWait.allocate(core, layout, timeout);
     }
 
     /**
