@@ -3,6 +3,8 @@ package dev.allocator.bench;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.Allocators;
 import dev.allocator.api.Layout;
+import dev.allocator.pool.FixedBlockPool;
+import dev.allocator.pool.LocalCache;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -89,6 +91,31 @@ public class BurstBenchmark {
         }
     }
 
+    /** A {@link LocalCache} of the shared pool, made on the benchmark thread. */
+    @State(Scope.Thread)
+    public static class LocalState {
+        LocalCache cache;
+
+        @Setup(Level.Trial)
+        public void open(PoolState pool) {
+            cache = ((FixedBlockPool) pool.pool).localCache();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            cache.close();
+        }
+    }
+
+    /** The benchmark thread, initialized for rpmalloc. */
+    @State(Scope.Thread)
+    public static class RpmallocState {
+        @Setup(Level.Trial)
+        public void open() {
+            Rpmalloc.initThread();
+        }
+    }
+
     /** Our system allocator, shared. */
     @State(Scope.Benchmark)
     public static class SystemState {
@@ -133,6 +160,11 @@ public class BurstBenchmark {
     }
 
     @Benchmark
+    public long poolLocalCache(PoolState s, LocalState local) {
+        return burst(local.cache, s.layout);
+    }
+
+    @Benchmark
     public long system(SystemState s) {
         return burst(s.system, s.layout);
     }
@@ -169,6 +201,24 @@ public class BurstBenchmark {
         for (int i = 0; i < blocks; i++) {
             sum += addresses[i];
             Malloc.free(addresses[i]);
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public long rpmalloc(RpmallocState ignored) {
+        final long[] addresses = this.addresses;
+        final int blocks = this.blocks;
+        final long size = this.size;
+        long sum = 0;
+        for (int i = 0; i < blocks; i++) {
+            long address = Rpmalloc.malloc(size);
+            Malloc.MEMORY.set(JAVA_LONG, address, VALUE);
+            addresses[i] = address;
+        }
+        for (int i = 0; i < blocks; i++) {
+            sum += addresses[i];
+            Rpmalloc.free(addresses[i]);
         }
         return sum;
     }

@@ -4,6 +4,8 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.Allocators;
 import dev.allocator.api.Layout;
 import dev.allocator.arena.BumpArena;
+import dev.allocator.pool.FixedBlockPool;
+import dev.allocator.pool.LocalCache;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -75,6 +77,22 @@ public class PairBenchmark {
         @TearDown(Level.Trial)
         public void close() {
             allocator.close();
+        }
+    }
+
+    /** A {@code LocalCache} of the shared pool per benchmark thread, made on that thread. */
+    @State(Scope.Thread)
+    public static class PoolLocalState {
+        LocalCache cache;
+
+        @Setup(Level.Trial)
+        public void open(PoolState pool) {
+            cache = ((FixedBlockPool) pool.allocator).localCache();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            cache.close();
         }
     }
 
@@ -221,6 +239,16 @@ public class PairBenchmark {
         MemorySegment block = allocator.allocate(layout);
         block.set(JAVA_LONG, 0, VALUE);
         allocator.deallocate(block, layout);
+        return block.address();
+    }
+
+    @Benchmark
+    public long poolLocal(PoolState s, PoolLocalState local) {
+        final LocalCache cache = local.cache;
+        final Layout layout = s.layout;
+        MemorySegment block = cache.allocate(layout);
+        block.set(JAVA_LONG, 0, VALUE);
+        cache.deallocate(block, layout);
         return block.address();
     }
 

@@ -4,6 +4,7 @@ import dev.allocator.api.Allocators;
 import dev.allocator.api.Layout;
 import dev.allocator.pool.BlockIndexes;
 import dev.allocator.pool.FixedBlockPool;
+import dev.allocator.pool.LocalCache;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,7 +33,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>{@code poolIndex}: {@code acquire()}, {@code segment(index)}, {@code release(index)};</li>
  *   <li>{@code poolBulk}: {@value #BATCH} blocks taken with one {@code acquire(int[], ...)} and given back with one
  *       {@code release(int[], ...)}, reported per block;</li>
- *   <li>{@code malloc}: {@code malloc} and {@code free} through FFM downcall handles ({@link Malloc}).</li>
+ *   <li>{@code localCache}: {@code allocate}/{@code deallocate} through a {@link LocalCache} of the benchmark
+ *       thread;</li>
+ *   <li>{@code tryAllocateExhausted}: {@code tryAllocate} on a pool whose every block is held (it returns null), with
+ *       thread caches of {@code cache} blocks: the back-pressure path, to hold against {@code poolAllocator};</li>
+ *   <li>{@code malloc}: {@code malloc} and {@code free} through FFM downcall handles ({@link Malloc});</li>
+ *   <li>{@code rpmalloc}: rpmalloc through LWJGL's binding ({@link Rpmalloc});</li>
+ *   <li>{@code ...Virtual}: {@code sharedPoolAllocator} and {@code malloc} run by JMH on virtual threads
+ *       ({@code -Djmh.executor=VIRTUAL}), to set beside the same rows on platform threads.</li>
  * </ul>
  * {@code sharedPoolAllocator} is the first on one pool that all benchmark threads share, with thread caches of
  * {@code cache} blocks (0 = off). The other pools are per thread with the default cache. The pool runs with
@@ -45,7 +53,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.NATIVE_ACCESS, Jvm.HEAP, Jvm.HEAP_MAX})
+@Fork(value = 1, jvmArgsAppend = {Jvm.NATIVE_ACCESS, Jvm.UNSAFE_ALLOWED, Jvm.HEAP, Jvm.HEAP_MAX})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PoolBenchmark {
@@ -129,6 +137,83 @@ public class PoolBenchmark {
         public long size;
     }
 
+    /** The block size for the rpmalloc peer, whose thread is initialized for rpmalloc on setup. */
+    @State(Scope.Thread)
+    public static class RpmallocState {
+
+        /** Bytes per allocation. */
+        @Param({"64", "4096"})
+        public long size;
+
+        /** Initializes rpmalloc on the benchmark thread (JMH runs thread-scoped setups there). */
+        @Setup(Level.Trial)
+        public void open() {
+            Rpmalloc.initThread();
+        }
+    }
+
+    /** A pool per benchmark thread and a {@link LocalCache} of it made on that thread. */
+    @State(Scope.Thread)
+    public static class LocalState {
+
+        /** Bytes per block. */
+        @Param({"64", "4096"})
+        public long size;
+
+        FixedBlockPool pool;
+        LocalCache cache;
+        Layout layout;
+
+        /** Builds the pool and the cache, on the benchmark thread. */
+        @Setup(Level.Trial)
+        public void open() {
+            pool = FixedBlockPool.builder().blockSize(size).capacity(1024).backing(Allocators.system(), false)
+                    .build();
+            cache = pool.localCache();
+            layout = Layout.of(size, pool.alignment());
+        }
+
+        /** Closes the cache and the pool, checking nothing leaked. */
+        @TearDown(Level.Trial)
+        public void close() {
+            cache.close();
+            if (pool.poolStats().inUse() != 0) {
+                throw new IllegalStateException("benchmark leaked blocks: " + pool);
+            }
+            pool.close();
+        }
+    }
+
+    /** A pool of 64 blocks of 64 B, every one held by the benchmark thread: {@code tryAllocate} returns null. */
+    @State(Scope.Thread)
+    public static class ExhaustedState {
+
+        /** Blocks per thread cache; 0 turns caching off. */
+        @Param({"0", "32"})
+        public int cache;
+
+        FixedBlockPool pool;
+        final Layout layout = Layout.of(64, 64);
+        final int[] held = new int[64];
+
+        /** Builds the pool and takes every block. */
+        @Setup(Level.Trial)
+        public void open() {
+            pool = FixedBlockPool.builder().blockSize(64).capacity(held.length).cache(cache)
+                    .backing(Allocators.system(), false).build();
+            if (pool.indexes().acquire(held, 0, held.length) != held.length) {
+                throw new IllegalStateException("could not take every block: " + pool);
+            }
+        }
+
+        /** Gives the blocks back and closes the pool. */
+        @TearDown(Level.Trial)
+        public void close() {
+            pool.indexes().release(held, 0, held.length);
+            pool.close();
+        }
+    }
+
     /** Allocate and free through the {@code Allocator} interface. */
     @Benchmark
     public void poolAllocator(PoolState state) {
@@ -166,6 +251,45 @@ public class PoolBenchmark {
             indexes.segment(batch[i]).set(JAVA_LONG, 0, 1L);
         }
         indexes.release(batch, 0, n);
+    }
+
+    /** Allocate and free through the benchmark thread's {@link LocalCache}. */
+    @Benchmark
+    public void localCache(LocalState state) {
+        final LocalCache cache = state.cache;
+        final MemorySegment segment = cache.allocate(state.layout);
+        segment.set(JAVA_LONG, 0, 1L);
+        cache.deallocate(segment, state.layout);
+    }
+
+    /** {@code tryAllocate} on an exhausted pool: null, counted as an exhaustion. */
+    @Benchmark
+    public MemorySegment tryAllocateExhausted(ExhaustedState state) {
+        return state.pool.tryAllocate(state.layout);
+    }
+
+    /** {@link #sharedPoolAllocator} with JMH's benchmark threads virtual. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {Jvm.NATIVE_ACCESS, Jvm.UNSAFE_ALLOWED, Jvm.HEAP, Jvm.HEAP_MAX,
+            "-Djmh.executor=VIRTUAL"})
+    public void sharedPoolAllocatorVirtual(SharedPoolState state) {
+        sharedPoolAllocator(state);
+    }
+
+    /** {@link #malloc} with JMH's benchmark threads virtual. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {Jvm.NATIVE_ACCESS, Jvm.UNSAFE_ALLOWED, Jvm.HEAP, Jvm.HEAP_MAX,
+            "-Djmh.executor=VIRTUAL"})
+    public void mallocVirtual(MallocState state) {
+        malloc(state);
+    }
+
+    /** The peer: rpmalloc and rpfree through LWJGL. */
+    @Benchmark
+    public void rpmalloc(RpmallocState state) {
+        final long address = Rpmalloc.malloc(state.size);
+        Malloc.MEMORY.set(JAVA_LONG, address, 1L);
+        Rpmalloc.free(address);
     }
 
     /** The peer: malloc and free through the FFM Linker. */

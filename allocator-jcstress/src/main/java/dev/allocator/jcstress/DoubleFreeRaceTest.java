@@ -36,9 +36,9 @@ public class DoubleFreeRaceTest {
         states.take(0, HELD); // block 0 held by the test
     }
 
-    /** The pool's shared-list free (PoolFree.tryGive, then push): the state CAS, then the list. */
+    /** The pool's shared-list free (PoolGive.tryGive, then push): the state CAS, then the list. */
     private int free() {
-        if (!states.tryFree(0, HELD)) {
+        if (!states.tryGive(0, HELD)) {
             return 0;
         }
         list.push(0);

@@ -2,7 +2,8 @@ package dev.allocator.jcstress;
 
 import dev.allocator.pool.internal.BlockStates;
 import dev.allocator.pool.internal.TaggedFreeList;
-import dev.allocator.pool.internal.ThreadLanes;
+import dev.allocator.pool.internal.LaneTier;
+import dev.allocator.pool.internal.SlotTier;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -20,7 +21,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * own lane. r1, r2: whether each free succeeded; r3: how many times the block sits in the lanes and the list. Exactly
  * one free may succeed and the block must sit in one place, else both threads' next takes would hand it out. With
  * the lane free's former plain read and store of the state word both frees succeed: checked by hand by replacing the
- * CAS with that plain form ({@code statePlain(0) == HELD}, then {@code markFree(0)}), which jcstress reports as the
+ * CAS with that plain form ({@code statePlain(0) == HELD}, then {@code giveUnchecked(0)}), which jcstress reports as the
  * forbidden "1, 1, 2" (16,393 of 355,789 trials, 4.6 %, in a 2 x 2 s run).
  */
 @JCStressTest
@@ -36,16 +37,16 @@ public class LaneDoubleFreeRaceTest {
     private static final long HELD = BlockStates.allocated(8, 8);
 
     private final TaggedFreeList list = FreeLists.allHeld(1);
-    private final ThreadLanes lanes = new ThreadLanes(list, 2, 8);
+    private final LaneTier lanes = new LaneTier(list, new SlotTier(list, 2, 1), 2, 8);
     private final BlockStates states = new BlockStates(1);
 
     public LaneDoubleFreeRaceTest() {
         states.take(0, HELD); // block 0 held by the test
     }
 
-    /** The pool's lane free (PoolFree.tryGive, then put): the state CAS, then the caller's own lane. */
+    /** The pool's lane free (PoolGive.tryGive, then put): the state CAS, then the caller's own lane. */
     private int free() {
-        if (!states.tryFree(0, HELD)) {
+        if (!states.tryGive(0, HELD)) {
             return 0;
         }
         lanes.give(lanes.mine(), 0);

@@ -2,7 +2,8 @@ package dev.allocator.jcstress;
 
 import dev.allocator.pool.internal.Lane;
 import dev.allocator.pool.internal.TaggedFreeList;
-import dev.allocator.pool.internal.ThreadLanes;
+import dev.allocator.pool.internal.LaneTier;
+import dev.allocator.pool.internal.SlotTier;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -40,7 +41,7 @@ public class LaneRevokeTest {
     private static final int CAPACITY = 4;
 
     private final TaggedFreeList list = FreeLists.allFree(CAPACITY);
-    private final ThreadLanes lanes = new ThreadLanes(list, 2, 8);
+    private final LaneTier lanes = new LaneTier(list, new SlotTier(list, 2, 1), 2, 8);
     private final int[] drained = new int[CAPACITY];
     private int drainedCount;
     private int parked = END;

@@ -41,7 +41,7 @@ public final class BlockIndexes {
      * @throws IllegalStateException when the pool is closed
      */
     public int acquire() {
-        return core.acquire();
+        return core.acquire(core.blockSize);
     }
 
     /**
@@ -55,7 +55,7 @@ public final class BlockIndexes {
      * @throws IllegalStateException    when the pool is closed
      */
     public int acquireFor(long requested) {
-        return core.acquireFor(requested);
+        return core.acquire(requested);
     }
 
     /**
@@ -68,9 +68,7 @@ public final class BlockIndexes {
      * @throws IllegalStateException when the pool is closed, before or during the wait
      */
     public int acquire(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        core.requireUsable();
-        return core.counted(BoundedWait.take(core, timeout));
+        return BoundedWait.acquire(core, timeout);
     }
 
     /**
@@ -108,7 +106,7 @@ public final class BlockIndexes {
      * @return the block's index, or -1 when no block of this pool starts at {@code address}
      */
     public int blockAt(long address) {
-        return core.free.blockAt(address);
+        return core.slab.blockAt(address);
     }
 
     /**
@@ -131,7 +129,7 @@ public final class BlockIndexes {
      *                                  closed
      */
     public void release(int index) {
-        core.free.release(index);
+        core.give.release(index);
     }
 
     /**
@@ -146,7 +144,7 @@ public final class BlockIndexes {
      *                                  closed
      */
     public void releaseFor(int index, long requested) {
-        core.free.releaseFor(index, requested);
+        core.give.releaseFor(index, requested);
     }
 
     /**

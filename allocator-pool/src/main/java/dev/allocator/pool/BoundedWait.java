@@ -1,9 +1,13 @@
 package dev.allocator.pool;
 
+import dev.allocator.api.Layout;
+import dev.allocator.pool.internal.BlockStates;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.Objects;
 
 import static dev.allocator.pool.internal.FreeListDescriptor.END;
 
@@ -27,23 +31,55 @@ final class BoundedWait {
     private BoundedWait() {
     }
 
+    /** {@link FixedBlockPool#allocate(Layout, Duration)}. */
+    static MemorySegment allocate(PoolCore core, Layout layout, Duration timeout) {
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(timeout, "timeout");
+        core.requireUsable();
+        if (!core.fits(layout)) {
+            core.countMisfit();
+            throw PoolErrors.fitFailure(layout, core, "");
+        }
+        final int index = pop(core, timeout);
+        if (index == END) {
+            core.countExhaustion();
+            throw PoolErrors.fitFailure(layout, core, Thread.currentThread().isInterrupted()
+                    ? " (interrupted while waiting)" : " (waited " + timeout + ")");
+        }
+        core.claim(index, BlockStates.allocated(layout.size(), layout.alignment()));
+        return core.segment(index, layout.size());
+    }
+
+    /** {@link BlockIndexes#acquire(Duration)}. */
+    static int acquire(PoolCore core, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        core.requireUsable();
+        final int index = pop(core, timeout);
+        if (index == END) {
+            core.countExhaustion();
+        } else {
+            core.claim(index, core.wholeBlock);
+        }
+        return index;
+    }
+
     /**
-     * Takes a block (uncounted, as {@link PoolCore#take()}), waiting up to {@code timeout}.
+     * Pops a block (unclaimed, uncounted, as {@link PoolCore#pop()}), waiting up to {@code timeout}.
      *
      * @return the index, or END when the time ran out or the thread was interrupted (its status stays set)
      * @throws IllegalStateException when the pool is closed during the wait
      */
-    static int take(PoolCore pool, Duration timeout) {
-        int index = pool.take();
+    private static int pop(PoolCore pool, Duration timeout) {
+        int index = pool.pop();
         if (index != END || timeout.isNegative() || timeout.isZero()) {
             return index;
         }
         final long start = System.nanoTime();
         final long budget = saturatedNanos(timeout);
         final IdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
-        pool.free.waitStarted(); // from here on, frees go where this loop looks (see PoolFree's notes)
+        pool.give.waitStarted(); // from here on, frees go where this loop looks (see PoolGive's notes)
         try {
-            while ((index = pool.take()) == END) {
+            while ((index = pool.pop()) == END) {
                 pool.requireUsable();
                 if (System.nanoTime() - start >= budget || Thread.currentThread().isInterrupted()) {
                     return END;
@@ -52,7 +88,7 @@ final class BoundedWait {
             }
             return index;
         } finally {
-            pool.free.waitEnded();
+            pool.give.waitEnded();
         }
     }
 

@@ -3,13 +3,12 @@ package dev.allocator.pool;
 import dev.allocator.api.Layout;
 import dev.allocator.pool.internal.BlockStates;
 import dev.allocator.pool.internal.FreeListCorruptException;
-import dev.allocator.pool.internal.TaggedFreeList;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
- * The pool's bulk forms: many blocks taken with one popChain CAS, many given back with one pushChain CAS. Same
+ * The pool's bulk forms: many blocks taken with one popInto CAS, many given back with one pushChain CAS. Same
  * checks and same guarantees as the single-block forms of {@link PoolCore}; thread-safe.
  */
 final class PoolBulk {
@@ -17,14 +16,14 @@ final class PoolBulk {
     /*
      * Maintainers' notes.
      *
-     * Take: one popChain CAS (its linearization point), then two walks of the chain, which is ours now: the first
-     * checks that every block is FREE (a block that is not came through a corrupt free-list: the pool is poisoned
-     * and nothing is handed out), the second claims each block (PoolCore.took, then states.take) and writes it out.
-     * When the list runs short with caching on, the caches are trimmed into the list and a second chain is taken.
+     * Take: one popInto CAS (its linearization point), then two passes over the blocks, which are ours now: the
+     * first checks that every block is FREE (a block that is not came through a corrupt free-list: the pool is
+     * poisoned and nothing is handed out), the second claims each one (PoolCore.claim). When the list runs short,
+     * the tier is trimmed into the list and a second batch is taken.
      *
      * Give, all or none: first every check that reads only (range, owner, block start, whole block), then, per
-     * block, the state goes from its allocated word w to w | FREEING by CAS (checking off: a plain read of w); a
-     * free block, a FREEING one (listed twice, or racing with another free) or, for segments, one taken for fewer
+     * block, the state goes from its allocated word w to w | GIVING by CAS (checking off: a plain read of w); a
+     * free block, a GIVING one (listed twice, or racing with another free) or, for segments, one taken for fewer
      * bytes than a block fails the batch: the words already marked are put back and nothing has changed. Then every
      * word goes to FREE, the batch is wiped (under wipe-on-free), linked among itself and pushed with one CAS, the
      * linearization point of the whole batch's free.
@@ -38,7 +37,8 @@ final class PoolBulk {
 
     /**
      * Pops up to {@code count} blocks with one CAS and writes them, from {@code offset} on, to {@code indices} or, when
-     * that is null, as whole-block segments to {@code segments}; returns how many.
+     * that is null, as whole-block segments to {@code segments} (through an int array of {@code count}, the one
+     * allocation of the bulk forms); returns how many.
      */
     int takeMany(int[] indices, MemorySegment[] segments, int offset, int count) {
         checkArrayRange(indices != null ? indices.length : segments.length, offset, count);
@@ -46,45 +46,39 @@ final class PoolBulk {
         if (count == 0) {
             return 0;
         }
-        int taken = takeChain(indices, segments, offset, count);
-        if (taken < count && core.caches != null && core.trimCaches() > 0) {
-            taken += takeChain(indices, segments, offset + taken, count - taken);
+        final int[] into = indices != null ? indices : new int[count];
+        final int start = indices != null ? offset : 0;
+        int taken = takeChain(into, start, count);
+        if (taken < count && core.tier.trim() > 0) {
+            taken += takeChain(into, start + taken, count - taken);
         }
         if (taken < count) {
             core.countExhaustion();
         }
+        if (segments != null) {
+            for (int i = 0; i < taken; i++) {
+                segments[offset + i] = core.blocks[into[i]];
+            }
+        }
         return taken;
     }
 
-    private int takeChain(int[] indices, MemorySegment[] segments, int offset, int count) {
-        final TaggedFreeList list = core.freeList;
-        final long chain;
+    /** One popInto, then every block checked FREE before any is claimed (a corrupt list hands nothing out). */
+    private int takeChain(int[] into, int offset, int count) {
+        final int taken;
         try {
-            chain = list.popChain(count);
+            taken = core.freeList.popInto(into, offset, count);
         } catch (FreeListCorruptException e) {
             throw core.poison(PoolErrors.corrupt(e, core.slab.address(e.block()), core));
         }
-        final int taken = TaggedFreeList.chainLength(chain);
-        final int first = TaggedFreeList.chainFirst(chain);
-        int index = first;
-        for (int i = 0; i < taken; i++) { // check the whole chain before handing any of it out
-            final long word = core.states.statePlain(index);
-            if (word != BlockStates.FREE) {
-                throw core.poison(PoolErrors.takenTwice(index, core.slab.address(index), word, core));
-            }
-            index = list.next(index);
-        }
-        index = first;
         for (int i = offset; i < offset + taken; i++) {
-            final int next = list.next(index);
-            core.took(index);
-            core.claim(index, core.wholeBlock);
-            if (indices != null) {
-                indices[i] = index;
-            } else {
-                segments[i] = core.blocks[index];
+            final long word = core.states.statePlain(into[i]);
+            if (word != BlockStates.FREE) {
+                throw core.poison(PoolErrors.takenTwice(into[i], core.slab.address(into[i]), word, core));
             }
-            index = next;
+        }
+        for (int i = offset; i < offset + taken; i++) {
+            core.claim(into[i], core.wholeBlock);
         }
         return taken;
     }
@@ -107,7 +101,7 @@ final class PoolBulk {
             final int index = entry(indices, segments, i);
             final long word = core.checkDoubleFree ? states.stateVolatile(index) : states.statePlain(index);
             final RuntimeException fault = fault(index, word, segments != null ? segments[i] : null);
-            if (fault != null || core.checkDoubleFree && !states.tryBeginFree(index, word)) {
+            if (fault != null || core.checkDoubleFree && !states.tryBeginGive(index, word)) {
                 undo(indices, segments, offset, i);
                 throw fault != null ? fault : PoolErrors.doubleFree(index, core.slab.address(index), core);
             }
@@ -117,9 +111,9 @@ final class PoolBulk {
         for (int i = offset; i < offset + count; i++) {
             final int index = entry(indices, segments, i);
             if (core.checkDoubleFree) {
-                states.endFree(index);
+                states.endGive(index);
             } else {
-                states.markFree(index);
+                states.giveUnchecked(index);
             }
             if (core.wipeOnFree) {
                 core.blocks[index].fill((byte) 0);
@@ -134,7 +128,7 @@ final class PoolBulk {
 
     /** What is wrong with freeing block {@code index} in state {@code word}, or null when nothing is. */
     private RuntimeException fault(int index, long word, MemorySegment segment) {
-        if (!BlockStates.isAllocatedWord(word) || (word & BlockStates.FREEING) != 0) {
+        if (!BlockStates.isAllocatedWord(word) || (word & BlockStates.GIVING) != 0) {
             return PoolErrors.doubleFree(index, core.slab.address(index), core);
         }
         if (segment != null && BlockStates.requested(word) != core.blockSize) {
@@ -144,14 +138,14 @@ final class PoolBulk {
         return null;
     }
 
-    /** Puts back the words of the entries before {@code end}, which the batch marked FREEING. */
+    /** Puts back the words of the entries before {@code end}, which the batch marked GIVING. */
     private void undo(int[] indices, MemorySegment[] segments, int offset, int end) {
         if (!core.checkDoubleFree) {
             return; // nothing was marked: the plain form writes only after every entry passed
         }
         for (int j = offset; j < end; j++) {
             final int index = entry(indices, segments, j);
-            core.states.undoFree(index, core.states.stateVolatile(index) & ~BlockStates.FREEING);
+            core.states.undoGive(index, core.states.stateVolatile(index) & ~BlockStates.GIVING);
         }
     }
 

@@ -2,66 +2,70 @@ package dev.allocator.pool;
 
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
-import dev.allocator.pool.internal.BlockCaches;
 import dev.allocator.pool.internal.BlockStates;
+import dev.allocator.pool.internal.FreeBlockTier;
 import dev.allocator.pool.internal.FreeListCorruptException;
 import dev.allocator.pool.internal.HighWaterMark;
-import dev.allocator.pool.internal.Lane;
+import dev.allocator.pool.internal.LaneTier;
+import dev.allocator.pool.internal.ListTier;
+import dev.allocator.pool.internal.SlotTier;
 import dev.allocator.pool.internal.TaggedFreeList;
-import dev.allocator.pool.internal.ThreadLanes;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import static dev.allocator.pool.internal.FreeListDescriptor.END;
 
 /**
- * The pool's state and every operation on it, checks included; {@link FixedBlockPool} and {@link BlockIndexes} are
- * its two public faces. Thread-safe.
+ * The pool's state, its take path and its lifecycle; {@link FixedBlockPool}, {@link BlockIndexes} and
+ * {@link LocalCache} are its public faces, {@link PoolGive} its give path, {@link PoolBulk} its bulk forms.
+ * Thread-safe.
  */
 final class PoolCore {
 
     /*
      * Maintainers' notes.
      *
-     * Take (allocate, acquire): freeList.pop() is the linearization point (see TaggedFreeList for the CAS and its ABA
-     * tag); then, in the taking thread, which owns the block now: highWater.taken, then claim: states.take, which
-     * stores the block's state word (holder's layout) and take count after checking, with a plain read, that the
-     * word was FREE, then the link word is cleared under wipe-on-free. Every tier (lane, slot, list, bulk chain) ends in
-     * claim, so a block that reaches a taker while allocated (its free-list link was overwritten by a stray write,
-     * or a double free with checking off put it in twice) is never handed out: the pool reports a corrupt free-list
-     * naming the block and is poisoned (state CORRUPT: every later take throws IllegalStateException with the first
-     * report; frees, stats and close still work). Links are range-checked where they are read (TaggedFreeList), so a
-     * link outside the slab is reported the same way, never as an IndexOutOfBoundsException.
-     * Give (deallocate, release): PoolFree, whose notes give the checks, the state CAS and where a block goes.
-     * Bulk forms: PoolBulk.
+     * Vocabulary. take / give: the pool's verb pair (allocate and acquire are the public names of a take, deallocate
+     * and release of a give). pop / push: the free-list's. Slab: the one memory region a pool carves its blocks from
+     * (Slab holds its geometry and lifecycle). Cache: free blocks held outside the list for one thread: a lane (per
+     * platform thread), a slot (per call) or a LocalCache (per user-owned thread). Tier: where free blocks live
+     * besides the list, chosen once in the constructor (FreeBlockTier: ListTier, SlotTier or LaneTier).
      *
-     * Counters: no shared counter and no thread-local lookup on the hot path. Each block's take count and requested
-     * bytes are written by its holder only (BlockStates), and stats() adds them up, O(capacity); in use = blocks whose
-     * state is ALLOCATED; deallocations = allocations - in use. The high-water mark comes from the deepest block index
-     * ever taken (HighWaterMark says why that is exact). Exhaustions and other failures are rare: LongAdders.
-     * Counting per block needs no thread lookup on the hot path.
+     * Invariants.
+     *  I1. Every block is in exactly one place: in use (its state word ALLOCATED, held by one caller), in the list, in
+     *      a cache (lane, slot, LocalCache), or in the hands of a thread between a pop and its claim or between its
+     *      state CAS and its push. Blocks in lists and caches have state FREE: stats count them as free.
+     *  I2. FREE -> ALLOCATED only in the thread that popped the block (claim, plain: it owns it); ALLOCATED -> FREE
+     *      only by the state CAS of a give (PoolGive; plain with checking off), before the block is pushed anywhere.
+     *  I3. A block that reaches claim while not FREE came through a corrupt list: nothing is handed out, the pool is
+     *      poisoned (state CORRUPT, the first report kept): every later take throws; gives, stats, close still work.
+     *  I4. `state` goes OPEN -> CORRUPT -> CLOSED or OPEN -> CLOSED, never back (except a close that the JDK refused).
      *
-     * Thread caches (cache > 0): a platform thread that holds a lane (ThreadLanes.mine()) takes from and gives to
-     * its lane with plain loads and stores; the state CAS (PoolFree) is the only atomic instruction of a lane free.
-     * Every other thread goes through BlockCaches' per-call slots, whose notes give the slot protocol, the
-     * happens-before edges and the linearization points, including that of an exhaustion. When a lane and the list
-     * are both empty, take tries the slots, then
-     * ThreadLanes.takeSlow (adopt dead threads' lanes, revoke live ones). Blocks in lanes and slots count as free in
-     * stats (their state is FREE). The high-water mark's exactness argument (HighWaterMark) needs a LIFO list with
-     * nothing beside it: with caches it is an upper bound (it may count blocks that sat in caches), still at least the
-     * true figure, since every block in use has an index no deeper than the deepest ever taken. takeMany trims the
-     * caches when the list runs short; close() trims the slots (lanes need no trim: the slab goes away whole).
+     * Take: tier.take() pops (its linearization point is the tier's: the list CAS, a lane's count store, a slot's
+     * claim); then, in the taking thread: highWater.onTake, claim (state word := the holder's layout, take count++),
+     * then the link word is cleared under wipe-on-free. Links are range-checked where they are read (TaggedFreeList),
+     * so a link outside the slab is reported as corruption, never as an IndexOutOfBoundsException.
      *
-     * Close: check that this thread may give the slab back (Slab.requireReleasableBy: a confined backing's segment
-     * must be accessible), then CAS `state` to CLOSED, then Slab.release, then unregister from a backing the pool
-     * does not own. `state` is read plain on the hot path (requireOpen, requireUsable): an operation racing with
-     * close may still pop or push: the list lives in the slab's scoped segment, so it throws IllegalStateException
-     * once the arena is closed, or its caller gets a segment that is already dead.
+     * Counters: nothing shared on the hot path. Per block: take count and holder's layout (BlockStates), summed by
+     * stats() in O(capacity); in use = ALLOCATED words; deallocations = allocations - in use. The high-water mark
+     * comes from the deepest block index ever taken (exact with ListTier, an upper bound with caches: HighWaterMark).
+     * Exhaustions and misfits: LongAdders. An exhaustion costs no O(capacity) work: the tier's slow path sweeps its
+     * lanes and slots (a fixed number, a few per processor), the message reads their counts and those of the open
+     * LocalCaches (describe() instead of toString(), which would add up every block).
+     *
+     * Close: check that this thread may give the slab back (Slab.requireReleasableBy), CAS `state` to CLOSED, trim
+     * the tier, Slab.release, unregister from a backing the pool does not own. `state` is read plain on the hot path
+     * (requireOpen, requireUsable): an operation racing with close may still pop or push, but the list lives in the
+     * slab's scoped segment, so it throws IllegalStateException once the arena is closed, or its caller gets a
+     * segment that is already dead. LocalCaches read the same state on every call, so the pool's close invalidates
+     * them; they never touch the slab after it.
      */
 
     private static final VarHandle STATE;
@@ -81,37 +85,34 @@ final class PoolCore {
     final Slab slab;
     final MemorySegment[] blocks;
     final TaggedFreeList freeList;
-    /** Null when caching is off. */
-    final BlockCaches caches;
-    /** Null when caching is off; the platform threads' own caches, in front of {@link #caches}. */
-    final ThreadLanes lanes;
+    final FreeBlockTier tier;
     final BlockStates states;
     final boolean checkDoubleFree;
     final long blockSize;
     final long alignment;
     /** The state word of a block taken whole by the index API or a bulk take (any alignment matches on free). */
     final long wholeBlock;
-    /** The slab's scope: {@link #owns} is a scope identity test. */
-    private final MemorySegment.Scope scope;
     final Wipe wipe;
     final boolean wipeOnFree;
+    final int cache;
     private final HighWaterMark highWater = new HighWaterMark();
     private final LongAdder exhaustions = new LongAdder();
-    private final LongAdder otherFailures = new LongAdder();
+    private final LongAdder misfits = new LongAdder();
+    /** The open LocalCaches: their counts are the parked figure of an exhaustion message. */
+    final Set<LocalCache> localCaches = ConcurrentHashMap.newKeySet();
     final PoolBulk bulk;
-    final PoolFree free;
+    final PoolGive give;
     /** OPEN, CORRUPT (a corrupt free-list was found: no more takes) or CLOSED. */
     private volatile int state;
     /** The first corrupt free-list report, for the exception every later take throws. */
     private volatile IllegalStateException corruption;
 
-    PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree, int cache, int cacheSlots, boolean lanes) {
+    PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree, int cache, int slots, boolean lanes) {
         this.slab = slab;
         this.blocks = slab.blocks;
         this.blockSize = slab.blockSize;
-        this.wholeBlock = BlockStates.allocated(blockSize, 0);
-        this.scope = slab.scope;
         this.alignment = slab.alignment;
+        this.wholeBlock = BlockStates.allocated(blockSize, 0);
         this.wipe = wipe;
         this.wipeOnFree = wipe.onFree();
         if (wipeOnFree) {
@@ -119,28 +120,27 @@ final class PoolCore {
         }
         this.states = new BlockStates(slab.capacity);
         this.checkDoubleFree = checkDoubleFree;
+        this.cache = cache;
         this.freeList = new TaggedFreeList(slab.memory, slab.stride, slab.capacity);
         freeList.linkAll();
-        this.caches = cache > 0 ? new BlockCaches(freeList, cache,
-                cacheSlots > 0 ? cacheSlots : BlockCaches.defaultSlots()) : null;
-        final int laneCount = ThreadLanes.defaultCount();
-        final int laneSize = laneSize(cache, slab.capacity, laneCount);
-        this.lanes = lanes && laneSize > 0 ? new ThreadLanes(freeList, laneSize, laneCount) : null;
+        this.tier = tier(freeList, cache, slots, lanes, slab.capacity);
         this.bulk = new PoolBulk(this);
-        this.free = new PoolFree(this);
+        this.give = new PoolGive(this);
+    }
+
+    /** The tier for these options: the list alone, slots, or lanes with slots behind them. */
+    static FreeBlockTier tier(TaggedFreeList list, int cache, int slots, boolean lanes, int capacity) {
+        if (cache == 0) {
+            return new ListTier(list);
+        }
+        final SlotTier slotTier = new SlotTier(list, cache, slots > 0 ? slots : SlotTier.defaultSlots());
+        final int laneCount = LaneTier.defaultCount();
+        final int laneSize = LaneTier.laneSize(cache, capacity, laneCount);
+        return lanes && laneSize > 0 ? new LaneTier(list, slotTier, laneSize, laneCount) : slotTier;
     }
 
     /**
-     * Blocks per thread lane: {@code cache}, but no more than a quarter of the pool spread over all lanes, so parked
-     * blocks never hold more than a quarter of the pool; 0 (no lanes) when that leaves fewer than 2.
-     */
-    static int laneSize(int cache, int capacity, int lanes) {
-        final int size = Math.min(cache, capacity / (4 * lanes));
-        return size >= 2 ? size : 0;
-    }
-
-    /**
-     * Throws once the pool is closed: the check of the free paths. The read is plain: close() racing with a call is
+     * Throws once the pool is closed: the check of the give paths. The read is plain: close() racing with a call is
      * the caller's bug, and what that call can then touch is safe (the slab's segments throw once their scope is
      * closed), so the hot path pays no ordering for it.
      */
@@ -163,15 +163,12 @@ final class PoolCore {
         Objects.requireNonNull(layout, "layout");
         requireUsable();
         if (!fits(layout)) {
-            otherFailures.increment();
+            misfits.increment();
             return null;
         }
-        final int index = take();
-        if (index == END) {
-            exhaustions.increment();
-            return null;
-        }
-        return handOut(index, layout);
+        final long size = layout.size();
+        final int index = take(BlockStates.allocated(size, layout.alignment()));
+        return index == END ? null : segment(index, size);
     }
 
     boolean fits(Layout layout) {
@@ -179,26 +176,52 @@ final class PoolCore {
     }
 
     void countMisfit() {
-        otherFailures.increment();
+        misfits.increment();
     }
 
     void countExhaustion() {
         exhaustions.increment();
     }
 
-    /** Claims and returns block {@code index}, just popped, as a segment for {@code layout}. */
-    MemorySegment handOut(int index, Layout layout) {
-        final long size = layout.size();
-        claim(index, BlockStates.allocated(size, layout.alignment()));
+    /** The segment of block {@code index} for a request of {@code size} bytes: the prebuilt one when whole. */
+    MemorySegment segment(int index, long size) {
         final MemorySegment block = blocks[index];
         return size == blockSize ? block : block.asSlice(0, size);
     }
 
     /**
+     * Takes a block through the tier and claims it with state {@code word}; END, counted as an exhaustion, when none
+     * is free.
+     */
+    int take(long word) {
+        final int index = pop();
+        if (index == END) {
+            exhaustions.increment();
+            return END;
+        }
+        claim(index, word);
+        return index;
+    }
+
+    /**
+     * Pops a block through the tier, unclaimed (the caller claims it or gives it back); END when none is free.
+     *
+     * @throws IllegalStateException when the free-list is found corrupt (the pool is then poisoned)
+     */
+    int pop() {
+        try {
+            return tier.take();
+        } catch (FreeListCorruptException e) {
+            throw poison(PoolErrors.corrupt(e, slab.address(e.block()), this));
+        }
+    }
+
+    /**
      * Records that the calling thread holds block {@code index}, just popped, with state {@code word}; when the block
-     * was not free, hands nothing out: poisons the pool and throws.
+     * was not free, hands nothing out: poisons the pool and throws (I3).
      */
     void claim(int index, long word) {
+        highWater.onTake(index);
         if (!states.take(index, word)) {
             throw poison(PoolErrors.takenTwice(index, slab.address(index), states.statePlain(index), this));
         }
@@ -207,10 +230,7 @@ final class PoolCore {
         }
     }
 
-    /**
-     * Marks the pool CORRUPT (the first report is kept) and returns the exception to throw: after a corrupt free-list
-     * the pool hands out nothing more, since the next block it would hand out could be a live one.
-     */
+    /** Marks the pool CORRUPT (the first report is kept) and returns the exception to throw (I3). */
     IllegalStateException poison(IllegalStateException report) {
         if (STATE.compareAndSet(this, OPEN, CORRUPT)) {
             corruption = report;
@@ -218,77 +238,16 @@ final class PoolCore {
         return report;
     }
 
-    /** An index (counted as a whole block), or END (counted as an exhaustion). */
-    int acquire() {
-        requireUsable();
-        return counted(take());
-    }
-
-    /** Like {@link #acquire()}, counted as {@code requested} bytes in use; END (not counted) when it cannot fit. */
-    int acquireFor(long requested) {
+    /** A block index for {@code requested} bytes (the index API), or END (counted) when none is free. */
+    int acquire(long requested) {
         requireUsable();
         if (requested < 0 || requested > blockSize) {
             throw PoolErrors.badRequest(requested, this);
         }
-        final int index = take();
-        if (index == END) {
-            exhaustions.increment();
-        } else {
-            claim(index, BlockStates.allocated(requested, 0));
-        }
-        return index;
+        return take(BlockStates.allocated(requested, 0));
     }
 
-    int counted(int index) {
-        if (index == END) {
-            exhaustions.increment();
-        } else {
-            claim(index, wholeBlock);
-        }
-        return index;
-    }
-
-    /**
-     * Pops a block and does the taking thread's bookkeeping, but no counting and no claim; END when empty.
-     *
-     * @throws IllegalStateException when the free-list is found corrupt (the pool is then poisoned)
-     */
-    int take() {
-        try {
-            return takeAny();
-        } catch (FreeListCorruptException e) {
-            throw poison(PoolErrors.corrupt(e, slab.address(e.block()), this));
-        }
-    }
-
-    private int takeAny() {
-        final ThreadLanes lanes = this.lanes;
-        final int index;
-        if (lanes != null) {
-            final Lane lane = lanes.mine();
-            index = lane != null ? lanes.take(lane) : END;
-            return index != END ? took(index) : takeShared(lanes);
-        }
-        final BlockCaches caches = this.caches;
-        index = caches != null ? caches.take() : freeList.pop();
-        return index != END ? took(index) : END;
-    }
-
-    /** The lane was empty and so was the list, or the caller has no lane: the shared caches, then dead lanes. */
-    private int takeShared(ThreadLanes lanes) {
-        int index = caches.take();
-        if (index == END) {
-            index = lanes.takeSlow();
-        }
-        return index != END ? took(index) : END;
-    }
-
-    int took(int index) {
-        highWater.taken(index);
-        return index;
-    }
-
-    // ------------------------------------------------------------------------------------------------------- give
+    // ------------------------------------------------------------------------------------------- give helpers
 
     int indexOf(MemorySegment segment) {
         if (!owns(segment)) {
@@ -311,30 +270,21 @@ final class PoolCore {
 
     /** Scope identity: the pool's arena hands every block the same scope object, and scopes have no other equality. */
     boolean owns(MemorySegment segment) {
-        return segment.scope() == scope;
+        return segment.scope() == slab.scope;
     }
 
-    // -------------------------------------------------------------------------------------------- caches
+    // -------------------------------------------------------------------------------------------------- caches
 
-    /** Gives every cached block back to the shared list; 0 when caching is off. */
+    /** Gives every cached block that can go back now to the list; 0 with {@link ListTier}. */
     int trim() {
         requireOpen();
-        return caches != null ? trimCaches() : 0;
+        return tier.trim();
     }
 
-    int trimCaches() {
-        return caches.trim() + (lanes != null ? lanes.trim() : 0);
-    }
-
-    /** The calling thread gives its own cache back; see {@link FixedBlockPool#releaseThreadCache()}. */
+    /** The calling thread gives its own lane back; see {@link FixedBlockPool#releaseThreadCache()}. */
     int releaseThreadCache() {
         requireOpen();
-        return lanes != null ? lanes.releaseMine() : 0;
-    }
-
-    /** Free blocks parked in the caches of other live threads (a hint, for messages). */
-    int parkedElsewhere() {
-        return lanes != null ? lanes.parkedElsewhere() : 0;
+        return tier.releaseMine();
     }
 
     // ------------------------------------------------------------------------------------- stats and lifecycle
@@ -345,7 +295,7 @@ final class PoolCore {
         final int inUse = (int) Math.min(sums[1], allocations);
         final long exhausted = exhaustions.sum();
         return new PoolStats(blockSize, slab.stride, slab.capacity, inUse, Math.max(highWater.get(), inUse),
-                allocations, allocations - inUse, exhausted, exhausted + otherFailures.sum(), sums[2],
+                allocations, allocations - inUse, exhausted, exhausted + misfits.sum(), sums[2],
                 state == CLOSED ? 0 : slab.bytes());
     }
 
@@ -374,9 +324,7 @@ final class PoolCore {
                 return;
             }
         } while (!STATE.compareAndSet(this, before, CLOSED));
-        if (caches != null) {
-            caches.trim();
-        }
+        tier.trim();
         try {
             slab.release(wipe.onClose());
         } catch (IllegalStateException inUse) {
@@ -386,6 +334,16 @@ final class PoolCore {
             throw inUse;
         }
         slab.unregister(self);
+    }
+
+    boolean isClosed() {
+        return state == CLOSED;
+    }
+
+    /** The pool without its counts, in O(1): what error messages name. */
+    String describe() {
+        return "pool(" + blockSize + " B x " + blocks.length
+                + (state == CLOSED ? ", closed)" : state == CORRUPT ? ", free-list corrupt)" : ")");
     }
 
     @Override

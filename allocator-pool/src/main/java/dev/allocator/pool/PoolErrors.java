@@ -20,14 +20,14 @@ final class PoolErrors {
 
     static IllegalArgumentException foreign(MemorySegment segment, PoolCore pool) {
         return new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " of "
-                + segment.byteSize() + " bytes was not allocated by " + pool);
+                + segment.byteSize() + " bytes was not allocated by " + pool.describe());
     }
 
     static IllegalArgumentException notBlockStart(MemorySegment segment, int index, long blockAddress,
                                                   PoolCore pool) {
         return new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " starts "
                 + (segment.address() - blockAddress) + " bytes into block " + index + " at " + Checks.hex(blockAddress)
-                + " of " + pool + ": give back the segment the pool handed out, not a slice of it");
+                + " of " + pool.describe() + ": give back the segment the pool handed out, not a slice of it");
     }
 
     /**
@@ -42,14 +42,14 @@ final class PoolErrors {
                 ? "it was allocated for " + BlockStates.requested(word) + " bytes"
                 + (BlockStates.alignment(word) == 0 ? "" : " aligned " + BlockStates.alignment(word))
                 : "the pool's blocks are " + pool.blockSize + " B aligned " + pool.alignment;
-        return new IllegalArgumentException("block " + index + " at " + Checks.hex(address) + " of " + pool
-                + " was given back " + given + ", but " + allocated
+        return new IllegalArgumentException("block " + index + " at " + Checks.hex(address) + " of "
+                + pool.describe() + " was given back " + given + ", but " + allocated
                 + ": give back the segment the pool handed out, with the layout it was allocated with");
     }
 
     /** A block on its way to a caller through the free-list is not free: the list is corrupt. */
     static IllegalStateException takenTwice(int index, long address, long word, PoolCore pool) {
-        return new IllegalStateException("free-list of " + pool + " is corrupt: block " + index + " at "
+        return new IllegalStateException("free-list of " + pool.describe() + " is corrupt: block " + index + " at "
                 + Checks.hex(address) + " was about to be handed out but is " + (BlockStates.isAllocatedWord(word)
                 ? "allocated (for " + BlockStates.requested(word) + " bytes)" : "not free")
                 + "; a freed block was written to, or freed twice with double-free checking off."
@@ -58,32 +58,32 @@ final class PoolErrors {
 
     /** A link found out of range by the free-list. */
     static IllegalStateException corrupt(FreeListCorruptException found, long address, PoolCore pool) {
-        return new IllegalStateException("free-list of " + pool + " is corrupt at block " + found.block() + " at "
-                + Checks.hex(address) + ": " + found.getMessage() + ". The pool hands out no more blocks; close it",
-                found);
+        return new IllegalStateException("free-list of " + pool.describe() + " is corrupt at block " + found.block()
+                + " at " + Checks.hex(address) + ": " + found.getMessage()
+                + ". The pool hands out no more blocks; close it", found);
     }
 
     /** A take after the pool was poisoned. */
     static IllegalStateException stillCorrupt(IllegalStateException first, PoolCore pool) {
-        return new IllegalStateException(pool + " hands out no more blocks: its free-list was found corrupt ("
-                + (first != null ? first.getMessage() : "see the first report") + ")", first);
+        return new IllegalStateException(pool.describe()
+                + " hands out no more blocks: its free-list was found corrupt (" + (first != null ? first.getMessage() : "see the first report") + ")", first);
     }
 
     /** The calling thread cannot give the slab back to the backing. */
     static WrongThreadException wrongThread(PoolCore pool, Object backing) {
-        return new WrongThreadException(pool + " cannot be closed from thread '" + Thread.currentThread().getName()
-                + "': the slab it must give back to " + backing + " is confined to another thread; nothing was"
+        return new WrongThreadException(pool.describe() + " cannot be closed from thread '"
+                + Thread.currentThread().getName() + "': the slab it must give back to " + backing + " is confined to another thread; nothing was"
                 + " closed: close the pool from the thread that owns " + backing);
     }
 
     static IllegalStateException doubleFree(int index, long address, PoolCore pool) {
-        return new IllegalStateException("block " + index + " at " + Checks.hex(address) + " of " + pool
+        return new IllegalStateException("block " + index + " at " + Checks.hex(address) + " of " + pool.describe()
                 + " is already free (double free)");
     }
 
     static IllegalArgumentException indexOutOfRange(int index, PoolCore pool) {
         return new IllegalArgumentException("block index must be between 0 and " + (pool.blocks.length - 1)
-                + ": index=" + index + " (" + pool + ")");
+                + ": index=" + index + " (" + pool.describe() + ")");
     }
 
     static IllegalArgumentException badRange(int length, int offset, int count) {
@@ -103,24 +103,39 @@ final class PoolErrors {
     }
 
     static AllocationException tooLarge(Layout layout, PoolCore pool) {
-        return new AllocationException(AllocationException.Reason.TOO_LARGE, layout, pool + " cannot allocate "
-                + layout + ": its blocks are " + pool.blockSize + " bytes");
+        return new AllocationException(AllocationException.Reason.TOO_LARGE, layout, pool.describe()
+                + " cannot allocate " + layout + ": its blocks are " + pool.blockSize + " bytes");
     }
 
     static AllocationException tooAligned(Layout layout, PoolCore pool) {
-        return new AllocationException(AllocationException.Reason.UNSUPPORTED_ALIGNMENT, layout, pool
+        return new AllocationException(AllocationException.Reason.UNSUPPORTED_ALIGNMENT, layout, pool.describe()
                 + " cannot allocate " + layout + ": its blocks are aligned to " + pool.alignment + " bytes");
     }
 
+    /**
+     * No block was free: O(lanes + local caches), never O(capacity), since callers use exhaustion as back-pressure.
+     * Names what is parked where from the counts the caches keep as they go.
+     */
     static AllocationException exhausted(Layout layout, PoolCore pool, String how) {
-        return new AllocationException(AllocationException.Reason.EXHAUSTED, layout, pool + " cannot allocate "
-                + layout + ": all " + pool.blocks.length + " blocks are in use" + parked(pool) + how);
+        return new AllocationException(AllocationException.Reason.EXHAUSTED, layout, pool.describe()
+                + " cannot allocate " + layout + ": all " + pool.blocks.length + " blocks are in use" + parked(pool)
+                + how);
     }
 
     private static String parked(PoolCore pool) {
-        final int parked = pool.parkedElsewhere();
-        return parked == 0 ? "" : " or parked in other live threads' caches (" + parked
-                + " free blocks; they come back on those threads' next pool call, or use cache=0)";
+        final int lanes = pool.tier.parkedElsewhere();
+        int local = 0;
+        for (final LocalCache cache : pool.localCaches) {
+            local += cache.held();
+        }
+        if (lanes == 0 && local == 0) {
+            return "";
+        }
+        return " or parked" + (lanes == 0 ? "" : " in other live threads' caches (" + lanes
+                + " free blocks; they come back on those threads' next pool call, or use cache=0)")
+                + (lanes != 0 && local != 0 ? " and" : "")
+                + (local == 0 ? "" : " in " + pool.localCaches.size() + " open local caches (" + local
+                + " free blocks; they come back when their owners close them)");
     }
 
     static IllegalArgumentException badRequest(long requested, PoolCore pool) {

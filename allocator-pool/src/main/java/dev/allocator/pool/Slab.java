@@ -31,7 +31,7 @@ final class Slab {
     final MemorySegment[] blocks;
     final long base;
     final MemorySegment.Scope scope;
-    /** log2(stride) when the stride is a power of two, else -1 (then indexOf divides). */
+    /** log2(stride) when the stride is a power of two, else -1 (then blockOf divides). */
     private final int strideShift;
     private final Allocator backing;
     private final boolean ownsBacking;
@@ -106,6 +106,20 @@ final class Slab {
         return base + index * stride;
     }
 
+    /**
+     * The block starting at {@code address}, or -1 when no block starts there: the free path's test, in few
+     * bytecodes so that it inlines.
+     */
+    int blockAt(long address) {
+        final long offset = address - base;
+        final int shift = strideShift;
+        if (shift >= 0) {
+            return offset >= 0 && (offset & (stride - 1)) == 0 && (offset >>> shift) < capacity
+                    ? (int) (offset >>> shift) : -1;
+        }
+        return offset >= 0 && offset % stride == 0 && offset / stride < capacity ? (int) (offset / stride) : -1;
+    }
+
     /** The byte offset of {@code address} from the slab's start divided by the stride, for an address in the slab. */
     long blockOf(long offset) {
         final int shift = strideShift;
@@ -175,10 +189,5 @@ final class Slab {
     void abandon() {
         arena.close();
         backing.deallocate(backingSegment, slabLayout);
-    }
-
-    /** The backing allocator, for messages. */
-    Allocator backing() {
-        return backing;
     }
 }

@@ -186,15 +186,26 @@ class CacheTest {
         }
     }
 
-    @Test
-    void shouldLoseNoBlockWithTenThousandVirtualThreads() throws Exception {
-        FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(256).backing(AutoBacking.INSTANCE, false)
-                .build();
+    /** A pool of 256 blocks with the tier named {@code tier} ({@code local}: the default, used via LocalCaches). */
+    private static FixedBlockPool manyThreadsPool(String tier) {
+        PoolBuilder builder = FixedBlockPool.builder().block(BLOCK).capacity(256).backing(AutoBacking.INSTANCE, false);
+        return switch (tier) {
+            case "list" -> builder.cache(0).build();
+            case "slots" -> builder.cache(8).threadLanes(false).build();
+            default -> builder.build();
+        };
+    }
+
+    @ParameterizedTest(name = "tier={0}")
+    @ValueSource(strings = {"list", "slots", "lanes", "local"})
+    void shouldLoseNoBlockWithTenThousandVirtualThreads(String tier) throws Exception {
+        FixedBlockPool pool = manyThreadsPool(tier);
+        final boolean local = tier.equals("local");
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> tasks = new ArrayList<>();
             for (int t = 0; t < 10_000; t++) {
                 final long pattern = t;
-                tasks.add(executor.submit(() -> useBriefly(pool, pattern)));
+                tasks.add(executor.submit(() -> useBriefly(pool, pattern, local)));
             }
             for (Future<?> task : tasks) {
                 task.get();
@@ -203,10 +214,11 @@ class CacheTest {
         assertEveryBlockFreeOnce(pool);
     }
 
-    @Test
-    void shouldLoseNoBlockWithAThousandShortLivedPlatformThreads() throws Exception {
-        FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(256).backing(AutoBacking.INSTANCE, false)
-                .build();
+    @ParameterizedTest(name = "tier={0}")
+    @ValueSource(strings = {"list", "slots", "lanes", "local"})
+    void shouldLoseNoBlockWithAThousandShortLivedPlatformThreads(String tier) throws Exception {
+        FixedBlockPool pool = manyThreadsPool(tier);
+        final boolean local = tier.equals("local");
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int wave = 0; wave < 125; wave++) { // 8 threads at a time, 1,000 in all, each used once
             Thread[] threads = new Thread[8];
@@ -214,7 +226,7 @@ class CacheTest {
                 final long pattern = wave * 8L + i;
                 threads[i] = Thread.ofPlatform().start(() -> {
                     try {
-                        useBriefly(pool, pattern);
+                        useBriefly(pool, pattern, local);
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                     }
@@ -231,10 +243,12 @@ class CacheTest {
     }
 
     /** Takes and frees a few blocks, writing a pattern into each and checking it before the free. */
-    private static void useBriefly(FixedBlockPool pool, long pattern) {
+    private static void useBriefly(FixedBlockPool pool, long pattern, boolean viaLocalCache) {
+        final LocalCache local = viaLocalCache ? pool.localCache() : null;
+        final dev.allocator.api.Allocator from = local != null ? local : pool;
         for (int round = 0; round < 10; round++) {
-            MemorySegment a = pool.tryAllocate(BLOCK);
-            MemorySegment b = pool.tryAllocate(BLOCK);
+            MemorySegment a = from.tryAllocate(BLOCK);
+            MemorySegment b = from.tryAllocate(BLOCK);
             for (MemorySegment s : new MemorySegment[]{a, b}) {
                 if (s != null) {
                     s.set(ValueLayout.JAVA_LONG, 0, pattern);
@@ -246,9 +260,12 @@ class CacheTest {
                 if (s != null) {
                     assertEquals(pattern, s.get(ValueLayout.JAVA_LONG, 0), "block handed out twice");
                     assertEquals(~pattern, s.get(ValueLayout.JAVA_LONG, 56), "block handed out twice");
-                    pool.deallocate(s, BLOCK);
+                    from.deallocate(s, BLOCK);
                 }
             }
+        }
+        if (local != null) {
+            local.close(); // a short-lived owner gives its cache back before it ends
         }
     }
 

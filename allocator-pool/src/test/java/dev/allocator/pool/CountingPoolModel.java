@@ -89,6 +89,16 @@ public class CountingPoolModel {
             return 0;
         }
 
+        /** Records the {@code n} blocks a bulk take wrote to {@code into}: {@code n}, or {@link #TWICE}. */
+        int addAll(int thread, int[] into, int n) {
+            for (int i = 0; i < n; i++) {
+                if (add(thread, into[i]) == TWICE) {
+                    return TWICE;
+                }
+            }
+            return n;
+        }
+
         int take(int thread) {
             int index = blocks[thread][--counts[thread]];
             owner.set(index, 0);

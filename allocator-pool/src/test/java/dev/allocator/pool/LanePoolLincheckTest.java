@@ -49,13 +49,7 @@ public class LanePoolLincheckTest {
     @Operation
     public int acquireTwo(@Param(name = "thread") int thread) {
         int[] into = new int[2];
-        int n = blocks.acquire(into, 0, 2);
-        for (int i = 0; i < n; i++) {
-            if (held.add(thread, into[i]) == CountingPoolModel.TWICE) {
-                return CountingPoolModel.TWICE;
-            }
-        }
-        return n;
+        return held.addAll(thread, into, blocks.acquire(into, 0, 2));
     }
 
     @Operation
@@ -126,7 +120,7 @@ public class LanePoolLincheckTest {
     }
 
     @Test
-    void shouldBeLinearizableWithThreadLanes() {
+    void shouldBeLinearizableWithLaneTier() {
         new ModelCheckingOptions()
                 .iterations(Integer.getInteger("pool.lincheck.iterations", 30))
                 .invocationsPerIteration(Integer.getInteger("pool.lincheck.invocations", 1000))

@@ -23,14 +23,14 @@ class LaneTest {
 
     /** A pool whose lanes hold {@code cache} blocks: capacity large enough that the quarter-of-the-pool cap is off. */
     private static FixedBlockPool pool(int cache) {
-        int lanes = dev.allocator.pool.internal.ThreadLanes.defaultCount();
+        int lanes = dev.allocator.pool.internal.LaneTier.defaultCount();
         return FixedBlockPool.builder().block(BLOCK).capacity(4 * lanes * cache).cache(cache)
                 .backing(AutoBacking.INSTANCE, false).build();
     }
 
     /** A platform thread (not started) whose lane is not the calling thread's. */
     private static Thread otherLaneThread(FixedBlockPool pool, Runnable body) {
-        int mask = Pools.core(pool).lanes.count() - 1;
+        int mask = Pools.lanes(pool).count() - 1;
         long mine = Thread.currentThread().threadId() & mask;
         while (true) {
             Thread thread = Thread.ofPlatform().unstarted(body);
@@ -49,7 +49,7 @@ class LaneTest {
         FixedBlockPool pool = pool(8);
         MemorySegment first = pool.allocate(BLOCK);
         assertEquals(pool.capacity() - 4, Pools.freeList(pool).length, "one refill of cache/2 blocks");
-        int[] lane = Pools.core(pool).lanes.snapshot();
+        int[] lane = Pools.lanes(pool).snapshot();
         assertEquals(3, lane.length);
         pool.deallocate(first, BLOCK);
         MemorySegment again = pool.allocate(BLOCK);
@@ -70,7 +70,7 @@ class LaneTest {
             pool.deallocate(segment, BLOCK);
         }
         // 12 frees into an empty lane of 8: full at the 9th, which first flushes the oldest 4
-        assertEquals(8, Pools.core(pool).lanes.snapshot().length);
+        assertEquals(8, Pools.lanes(pool).snapshot().length);
         assertEquals(pool.capacity() - 8, Pools.freeList(pool).length);
         assertEveryBlockFreeOnce(pool);
     }
@@ -92,7 +92,7 @@ class LaneTest {
         Thread worker = otherLaneThread(pool, () -> pool.deallocate(pool.allocate(BLOCK), BLOCK));
         worker.start();
         worker.join();
-        assertEquals(4, Pools.core(pool).lanes.snapshot().length, "the dead thread's lane still holds its blocks");
+        assertEquals(4, Pools.lanes(pool).snapshot().length, "the dead thread's lane still holds its blocks");
         assertEquals(4, pool.trim(), "trim adopts and empties a dead thread's lane");
         assertEquals(pool.capacity(), Pools.freeList(pool).length);
     }
@@ -186,9 +186,9 @@ class LaneTest {
     void shouldNotUseLanesInASmallPool() {
         FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(16).cache(32)
                 .backing(AutoBacking.INSTANCE, false).build();
-        assertNull(Pools.core(pool).lanes, "16 blocks over 8+ lanes: parking would starve other threads");
-        assertEquals(0, PoolCore.laneSize(32, 63, 8));
-        assertEquals(2, PoolCore.laneSize(32, 64, 8));
-        assertEquals(32, PoolCore.laneSize(32, 1 << 20, 8));
+        assertNull(Pools.lanes(pool), "16 blocks over 8+ lanes: parking would starve other threads");
+        assertEquals(0, dev.allocator.pool.internal.LaneTier.laneSize(32, 63, 8));
+        assertEquals(2, dev.allocator.pool.internal.LaneTier.laneSize(32, 64, 8));
+        assertEquals(32, dev.allocator.pool.internal.LaneTier.laneSize(32, 1 << 20, 8));
     }
 }

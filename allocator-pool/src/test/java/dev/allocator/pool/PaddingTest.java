@@ -19,7 +19,7 @@ class PaddingTest {
     @ParameterizedTest(name = "{0}.{1}")
     @CsvSource({
             "Lane, owner", "Lane, count",
-            "CacheSlot, word", "CacheSlot, count",
+            "CallSlot, word", "CallSlot, count",
             "HighWaterMark, mark",
             "TaggedFreeList, head"})
     void shouldKeepAHotField128BytesFromEverythingElse(String type, String field) throws ClassNotFoundException {

@@ -36,9 +36,20 @@ class PoolStressTest {
     /** Not a performance bound: only turns a hang into a failure (the CI run takes seconds). */
     private static final long WATCHDOG_MINUTES = 10;
 
-    @ParameterizedTest(name = "cache={0}")
-    @ValueSource(ints = {0, 4, PoolBuilder.DEFAULT_CACHE})
-    void shouldNeverHandOutABlockTwiceUnderContention(int cache) throws Exception {
+    /** A pool of {@link #CAPACITY} blocks over {@code backing} with the tier named {@code tier}. */
+    static FixedBlockPool pool(String tier, dev.allocator.api.Allocator backing, boolean owns) {
+        PoolBuilder builder = FixedBlockPool.builder().block(BLOCK).capacity(CAPACITY).backing(backing, owns);
+        return switch (tier) {
+            case "list" -> builder.cache(0).build();
+            case "slots" -> builder.cache(4).threadLanes(false).build();
+            case "lanes", "local" -> builder.build();
+            default -> throw new IllegalArgumentException("tier=" + tier);
+        };
+    }
+
+    @ParameterizedTest(name = "tier={0}")
+    @ValueSource(strings = {"list", "slots", "lanes", "local"})
+    void shouldNeverHandOutABlockTwiceUnderContention(String tier) throws Exception {
         final int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         final long operations = Long.getLong("pool.stress.operations", 10_000_000) / threads;
         final BlockingQueue<long[]> handOff = new ArrayBlockingQueue<>(CAPACITY);
@@ -48,15 +59,14 @@ class PoolStressTest {
             thread.setDaemon(true); // a broken pool may livelock: the watchdog below fails the test instead
             return thread;
         });
-        try (FixedBlockPool pool = FixedBlockPool.builder().block(BLOCK).capacity(CAPACITY).cache(cache)
-                .backing(new RecordingAllocator(), true).build()) {
+        try (FixedBlockPool pool = pool(tier, new RecordingAllocator(), true)) {
             CountDownLatch start = new CountDownLatch(1);
             Future<?>[] workers = new Future<?>[threads];
             for (int t = 0; t < threads; t++) {
                 final int id = t;
                 workers[t] = executor.submit(() -> {
                     start.await();
-                    new Worker(pool, id, handOff).run(operations);
+                    new Worker(pool, id, handOff, tier.equals("local")).run(operations);
                     return null;
                 });
             }
@@ -82,7 +92,7 @@ class PoolStressTest {
             assertArrayEquals(all, sorted, "each block exactly once");
             assertEquals(cached.length, pool.trim(), "trim gives back every cached block");
             assertEquals(CAPACITY, Pools.freeList(pool).length, "after trim the free-list holds every block");
-            System.out.println(threads + " threads, cache " + cache + ", " + stats);
+            System.out.println(threads + " threads, tier " + tier + ", " + stats);
         } finally {
             executor.shutdownNow();
         }
@@ -128,11 +138,14 @@ class PoolStressTest {
         private final long[] patterns = new long[HELD_MAX];
         private final int[] batch = new int[8];
         private final long id;
+        private final boolean useLocalCache;
+        private LocalCache local;
         private int count;
         private long sequence;
 
-        Worker(FixedBlockPool pool, int id, BlockingQueue<long[]> handOff) {
+        Worker(FixedBlockPool pool, int id, BlockingQueue<long[]> handOff, boolean useLocalCache) {
             this.pool = pool;
+            this.useLocalCache = useLocalCache;
             this.indexes = pool.indexes();
             this.handOff = handOff;
             this.id = id;
@@ -140,6 +153,7 @@ class PoolStressTest {
         }
 
         void run(long operations) {
+            local = useLocalCache ? pool.localCache() : null;
             for (long op = 0; op < operations; op++) {
                 int dice = random.nextInt(100);
                 if (count < HELD_MAX && dice < 45) {
@@ -160,10 +174,19 @@ class PoolStressTest {
                 giveBack(0);
             }
             pool.releaseThreadCache(); // a pooled worker going idle: its own cache goes back to the list
+            if (local != null) {
+                local.close();
+            }
         }
 
         private void take(int dice) {
-            if (dice < 15) {
+            if (local != null && dice < 30) { // half the single takes through this thread's LocalCache
+                MemorySegment segment = dice < 15 ? local.tryAllocate(BLOCK) : null;
+                int index = segment != null ? indexes.indexOf(segment) : dice < 15 ? -1 : local.acquire();
+                if (index >= 0) {
+                    hold(index);
+                }
+            } else if (dice < 15) {
                 MemorySegment segment = pool.tryAllocate(BLOCK);
                 if (segment != null) {
                     hold(indexes.indexOf(segment));
@@ -203,7 +226,13 @@ class PoolStressTest {
             } else {
                 count--;
                 check(pool, held[count], patterns[count]);
-                if (dice % 2 == 0) {
+                if (local != null && dice % 4 < 2) {
+                    if (dice % 2 == 0) {
+                        local.deallocate(indexes.segment(held[count]), BLOCK);
+                    } else {
+                        local.release(held[count]);
+                    }
+                } else if (dice % 2 == 0) {
                     pool.deallocate(indexes.segment(held[count]), BLOCK);
                 } else {
                     indexes.release(held[count]);

@@ -12,6 +12,11 @@ final class Pools {
         return pool.core();
     }
 
+    /** The pool's lanes, or null when its tier has none. */
+    static dev.allocator.pool.internal.LaneTier lanes(FixedBlockPool pool) {
+        return pool.core().tier instanceof dev.allocator.pool.internal.LaneTier lanes ? lanes : null;
+    }
+
     /** The free-list's blocks, first to last (the pool must be quiet). */
     static int[] freeList(FixedBlockPool pool) {
         return list(pool).snapshot();
@@ -19,15 +24,7 @@ final class Pools {
 
     /** The blocks in the thread caches (the pool must be quiet); empty when caching is off. */
     static int[] cached(FixedBlockPool pool) {
-        final PoolCore core = pool.core();
-        if (core.caches == null) {
-            return new int[0];
-        }
-        final int[] slots = core.caches.snapshot();
-        final int[] lanes = core.lanes != null ? core.lanes.snapshot() : new int[0];
-        final int[] all = java.util.Arrays.copyOf(slots, slots.length + lanes.length);
-        System.arraycopy(lanes, 0, all, slots.length, lanes.length);
-        return all;
+        return pool.core().tier.snapshot();
     }
 
     /** The free-list and the caches hold each block exactly once, and none is in use (the pool must be quiet). */

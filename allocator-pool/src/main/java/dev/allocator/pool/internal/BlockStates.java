@@ -13,8 +13,8 @@ import java.lang.invoke.VarHandle;
  * BlockStates states = new BlockStates(1024);        // every block starts free
  * long word = BlockStates.allocated(64, 8);          // the state word of a block held for 64 bytes aligned 8
  * boolean was = states.take(5, word);                // right after the pool pops block 5: true, it was free
- * boolean freed = states.tryFree(5, word);           // true: the free may proceed
- * boolean again = states.tryFree(5, word);           // false: the block is free already (a double free)
+ * boolean freed = states.tryGive(5, word);           // true: the free may proceed
+ * boolean again = states.tryGive(5, word);           // false: the block is free already (a double free)
  * long[] totals = states.sum();                      // {allocations, inUse, bytesInUse} = {1, 0, 0}
  * }
  */
@@ -32,7 +32,7 @@ public final class BlockStates {
      *
      * A block goes FREE -> ALLOCATED only in the thread that has just popped it (it owns the block): take() is a plain
      * read (which must see FREE: anything else means the block reached the taker through a corrupt free-list) and a
-     * plain store. ALLOCATED -> FREE goes through a CAS (tryFree, tryFreeAny) before the block is pushed, on every
+     * plain store. ALLOCATED -> FREE goes through a CAS (tryFree, tryGive) before the block is pushed, on every
      * path: of two racing frees of one block exactly one CAS succeeds; that CAS is the linearization point of the
      * free, and the loser reports a double free without touching any list or cache. Since the state is FREE before
      * the push, and the push happens-before the next pop, the next owner's store cannot be lost. markFree (a plain
@@ -65,8 +65,8 @@ public final class BlockStates {
     private static final int PAD = 16;
     /** The state word of a free block. */
     public static final long FREE = 0;
-    /** Set on an allocated word while a bulk free is checking its whole batch ({@link #tryBeginFree}). */
-    public static final long FREEING = Long.MIN_VALUE;
+    /** Set on an allocated word while a bulk free is checking its whole batch ({@link #tryBeginGive}). */
+    public static final long GIVING = Long.MIN_VALUE;
     private static final int REQUESTED_SHIFT = 8;
     private static final long ALIGN_MASK = 0xFE;
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
@@ -132,7 +132,7 @@ public final class BlockStates {
      * @return the requested bytes
      */
     public static long requested(long word) {
-        return (word & ~FREEING) >>> REQUESTED_SHIFT;
+        return (word & ~GIVING) >>> REQUESTED_SHIFT;
     }
 
     /**
@@ -156,7 +156,7 @@ public final class BlockStates {
      * @return {@code true} when it matches
      */
     public static boolean matches(long word, long requested, long alignment) {
-        return (word & FREEING) == 0 && requested(word) == requested
+        return (word & GIVING) == 0 && requested(word) == requested
                 && ((word & ALIGN_MASK) == 0 || alignment(word) == alignment);
     }
 
@@ -189,7 +189,7 @@ public final class BlockStates {
      * @return {@code true} when the block was held with {@code expected} and is now free; {@code false} when its
      *         state was anything else, in which case nothing changed (read it with {@link #stateVolatile})
      */
-    public boolean tryFree(int index, long expected) {
+    public boolean tryGive(int index, long expected) {
         return WORD.compareAndSet(words, at(index), expected, FREE);
     }
 
@@ -198,7 +198,7 @@ public final class BlockStates {
      *
      * @param index the block
      */
-    public void markFree(int index) {
+    public void giveUnchecked(int index) {
         words[at(index)] = FREE;
     }
 
@@ -210,16 +210,16 @@ public final class BlockStates {
      * @param word  the allocated state word read from it
      * @return {@code true} when the state was still {@code word}
      */
-    public boolean tryBeginFree(int index, long word) {
-        return WORD.compareAndSet(words, at(index), word, word | FREEING);
+    public boolean tryBeginGive(int index, long word) {
+        return WORD.compareAndSet(words, at(index), word, word | GIVING);
     }
 
     /**
-     * Completes a bulk free begun with {@link #tryBeginFree}: the block is free.
+     * Completes a bulk free begun with {@link #tryBeginGive}: the block is free.
      *
      * @param index the block
      */
-    public void endFree(int index) {
+    public void endGive(int index) {
         WORD.setRelease(words, at(index), FREE);
     }
 
@@ -229,7 +229,7 @@ public final class BlockStates {
      * @param index the block
      * @param word  the state word it had
      */
-    public void undoFree(int index, long word) {
+    public void undoGive(int index, long word) {
         WORD.setRelease(words, at(index), word);
     }
 

@@ -50,9 +50,6 @@ public final class FreeListDescriptor {
     /** The largest capacity: indices are ints, {@link #END} is reserved, arrays of this length are allocatable. */
     public static final int MAX_CAPACITY = 1 << 30;
 
-    /** Bits of the tag inside the head. */
-    public static final int TAG_BITS = 32;
-
     private static final int TAG_SHIFT = 32;
     private static final long TAG_ONE = 1L << TAG_SHIFT;
     private static final long TAG_MASK = 0xFFFF_FFFF_0000_0000L;
@@ -80,16 +77,6 @@ public final class FreeListDescriptor {
      */
     public static int index(long head) {
         return (int) head;
-    }
-
-    /**
-     * The tag of a head word.
-     *
-     * @param head the head word
-     * @return the tag, as a signed int (compare with {@link Integer#toUnsignedLong} when printing)
-     */
-    public static int tag(long head) {
-        return (int) (head >>> TAG_SHIFT);
     }
 
     /**

@@ -26,8 +26,8 @@ abstract class HighWaterMarkPad1 extends HighWaterMarkValue {
  *
  * {@snippet :
  * HighWaterMark highWater = new HighWaterMark();
- * highWater.taken(0);            // the pool handed out block 0
- * highWater.taken(2);
+ * highWater.onTake(0);            // the pool handed out block 0
+ * highWater.onTake(2);
  * int mark = highWater.get();    // 3
  * }
  */
@@ -66,7 +66,7 @@ public final class HighWaterMark extends HighWaterMarkPad1 {
      *
      * @param index the block
      */
-    public void taken(int index) {
+    public void onTake(int index) {
         if (index >= (int) MARK.get(this)) { // a plain read: a stale value only sends us to raise()
             raise(index + 1);
         }

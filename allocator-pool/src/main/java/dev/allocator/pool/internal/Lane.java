@@ -14,7 +14,7 @@ abstract class LanePad0 {
 abstract class LaneFields extends LanePad0 {
     /**
      * The platform thread the lane is bound to, a {@link Revoked} naming it, or null; changed by CAS and by the
-     * owner's release store only (see {@link ThreadLanes}).
+     * owner's release store only (see {@link LaneTier}).
      */
     volatile Object owner;
     /**
@@ -31,7 +31,7 @@ abstract class LanePad1 extends LaneFields {
 
 /**
  * One thread's private cache of free block indices: a stack that only the bound thread reads or writes, so taking
- * and giving back a block costs no atomic instruction. See {@link ThreadLanes} for binding, adoption and revocation.
+ * and giving back a block costs no atomic instruction. See {@link LaneTier} for binding, adoption and revocation.
  */
 public final class Lane extends LanePad1 {
 
@@ -56,7 +56,7 @@ public final class Lane extends LanePad1 {
         this.items = new int[size + 2 * PAD];
     }
 
-    /** The owner, read plain: the fast path's one check (see the maintainers' notes of {@link ThreadLanes}). */
+    /** The owner, read plain: the fast path's one check (see the maintainers' notes of {@link LaneTier}). */
     Object ownerPlain() {
         return OWNER.get(this);
     }

@@ -68,8 +68,9 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
      * push: read head -> write link(index) = first -> CAS head to (tag+1, index): the linearization point. The link
      *      write happens-before the CAS (program order + volatile write), which synchronizes-with the pop that reads
      *      this head, so the popper reads our link and, through it, everything the pusher did to the block.
-     * popChain: like pop but walks up to n links from first before the one CAS; each link read is checked to be in
-     *      range, since a stale walk may read user data; an out-of-range link means the head has moved, so re-read.
+     * popInto: like pop but walks up to n links from first before the one CAS; each link read is checked to be in
+     *      range, since a stale walk may read user data; an out-of-range link means the head has moved, so re-read. After
+     *      the CAS the chain is the caller's, and a second walk copies it out.
      * pushMany: link the batch among itself once (the blocks are the caller's, no one else reads them), then per
      *      attempt only the batch's last link is pointed at the current first before one CAS.
      *
@@ -173,15 +174,31 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
     }
 
     /**
-     * Takes up to {@code count} free blocks with one successful CAS, as a chain: the caller walks it with
-     * {@link #next}, which is safe since the blocks are the caller's now.
+     * Takes up to {@code count} free blocks with one successful CAS, writing their indices to {@code into} in list
+     * order. The pool's one chain walk: lanes, slots, local caches and bulk takes all refill through it.
      *
-     * @param count how many blocks are wanted, {@code >= 1}
-     * @return the chain, packed: {@link #chainFirst} and {@link #chainLength} read it; length 0 when the list is empty
+     * @param into   where the indices go
+     * @param offset the first slot of {@code into} to fill
+     * @param count  how many blocks are wanted, {@code >= 1}
+     * @return how many were taken, {@code <= count}; 0 when the list is empty. Slots of {@code into} past them are
+     *         unchanged
      * @throws FreeListCorruptException when the list is found corrupt (a free block whose link is out of range while
-     *                                  the head is unchanged): only after misuse the pool could not detect
+     *                                  the head is unchanged): only after misuse the pool could not detect; the list
+     *                                  and {@code into} are unchanged
      */
-    public long popChain(int count) {
+    public int popInto(int[] into, int offset, int count) {
+        final long chain = popChain(count);
+        final int taken = (int) (chain >>> 32);
+        int current = (int) chain;
+        for (int i = offset; i < offset + taken; i++) { // the chain is ours since the CAS: its links are stable
+            into[i] = current;
+            current = links.get(LINK, FreeListDescriptor.linkOffset(current, stride));
+        }
+        return taken;
+    }
+
+    /** Unlinks up to {@code count} blocks with one CAS: (length << 32 | first), length 0 when empty. */
+    private long popChain(int count) {
         final MemorySegment links = this.links;
         final long stride = this.stride;
         final int capacity = this.capacity;
@@ -219,58 +236,6 @@ public final class TaggedFreeList extends TaggedFreeListPad1 {
     private static FreeListCorruptException corrupt(int block, int link) {
         return new FreeListCorruptException(block, "free-list corrupt: free block " + block + " links to " + link
                 + ", outside the list (written to while free, or freed twice with double-free checking off?)");
-    }
-
-    /**
-     * The first block of a chain from {@link #popChain}.
-     *
-     * @param chain the packed chain
-     * @return the index of its first block (meaningless when the length is 0)
-     */
-    public static int chainFirst(long chain) {
-        return (int) chain;
-    }
-
-    /**
-     * The length of a chain from {@link #popChain}.
-     *
-     * @param chain the packed chain
-     * @return how many blocks it has, 0 when the list was empty
-     */
-    public static int chainLength(long chain) {
-        return (int) (chain >>> 32);
-    }
-
-    /**
-     * Takes up to {@code count} free blocks with one successful CAS, writing their indices to {@code into}.
-     *
-     * @param into   where the indices go
-     * @param offset the first slot of {@code into} to fill
-     * @param count  how many blocks are wanted, {@code >= 0}
-     * @return how many were taken, {@code <= count}; 0 when the list is empty
-     */
-    public int popMany(int[] into, int offset, int count) {
-        if (count <= 0) {
-            return 0;
-        }
-        final long chain = popChain(count);
-        final int taken = chainLength(chain);
-        int current = chainFirst(chain);
-        for (int i = 0; i < taken; i++) {
-            into[offset + i] = current;
-            current = next(current);
-        }
-        return taken;
-    }
-
-    /**
-     * The link of a block the caller holds (one of a chain it popped, say).
-     *
-     * @param index the block
-     * @return the block after it in the chain it was popped with, or {@link FreeListDescriptor#END}
-     */
-    public int next(int index) {
-        return links.get(LINK, FreeListDescriptor.linkOffset(index, stride));
     }
 
     /**

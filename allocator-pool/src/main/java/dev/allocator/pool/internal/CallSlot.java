@@ -4,14 +4,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /** Padding before a slot's hot fields; see the package documentation. */
-abstract class CacheSlotPad0 {
+abstract class CallSlotPad0 {
     /** Takes the 4 bytes after a compressed object header, which the JVM would otherwise give to a subclass field. */
     int gap;
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }
 
 /** A slot's hot fields, alone on their cache lines. */
-abstract class CacheSlotFields extends CacheSlotPad0 {
+abstract class CallSlotFields extends CallSlotPad0 {
     /** Version (bits 31..1) and busy flag (bit 0); only accessed through {@code WORD}. */
     volatile int word;
     /** Cached blocks in {@code items[PAD .. PAD + count)}; written only by the slot's claimer. */
@@ -19,7 +19,7 @@ abstract class CacheSlotFields extends CacheSlotPad0 {
 }
 
 /** Padding after a slot's hot fields. */
-abstract class CacheSlotPad1 extends CacheSlotFields {
+abstract class CallSlotPad1 extends CallSlotFields {
     long p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31, p32, p33, p34, p35;
 }
 
@@ -28,7 +28,7 @@ abstract class CacheSlotPad1 extends CacheSlotFields {
  * CAS on {@code word} (even = free, odd = busy) and releases it by storing the next even value. Its state is plain
  * fields, published by that release store and acquired by the next claim.
  */
-final class CacheSlot extends CacheSlotPad1 {
+final class CallSlot extends CallSlotPad1 {
 
     /** Unused ints before and after the blocks in {@link #items}: 128 bytes, so two slots' arrays share no line. */
     static final int PAD = 32;
@@ -40,8 +40,8 @@ final class CacheSlot extends CacheSlotPad1 {
 
     static {
         try {
-            WORD = MethodHandles.lookup().findVarHandle(CacheSlotFields.class, "word", int.class);
-            COUNT = MethodHandles.lookup().findVarHandle(CacheSlotFields.class, "count", int.class);
+            WORD = MethodHandles.lookup().findVarHandle(CallSlotFields.class, "word", int.class);
+            COUNT = MethodHandles.lookup().findVarHandle(CallSlotFields.class, "count", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,7 +50,7 @@ final class CacheSlot extends CacheSlotPad1 {
     /** The blocks, from {@code PAD} on; only the claimer reads or writes them. */
     final int[] items;
 
-    CacheSlot(int size) {
+    CallSlot(int size) {
         this.items = new int[size + 2 * PAD];
     }
 

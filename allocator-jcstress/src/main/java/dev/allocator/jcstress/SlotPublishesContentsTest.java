@@ -1,6 +1,6 @@
 package dev.allocator.jcstress;
 
-import dev.allocator.pool.internal.BlockCaches;
+import dev.allocator.pool.internal.SlotTier;
 import dev.allocator.pool.internal.TaggedFreeList;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -27,28 +27,28 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
         + "from the slot's release store to the next claim.")
 @Outcome(expect = FORBIDDEN, desc = "Anything else.")
 @State
-public class CachePublishesContentsTest {
+public class SlotPublishesContentsTest {
 
     private static final long PAYLOAD = 4;
 
     private final MemorySegment slab = MemorySegment.ofArray(new int[2]);
     private final TaggedFreeList list = new TaggedFreeList(slab, FreeLists.STRIDE, 1);
-    private final BlockCaches caches = new BlockCaches(list, 2, 1);
+    private final SlotTier slots = new SlotTier(list, 2, 1);
 
-    public CachePublishesContentsTest() {
+    public SlotPublishesContentsTest() {
         list.linkAll();
-        caches.take(); // block 0 is held by the freer; list and slot are empty
+        slots.take(); // block 0 is held by the freer; list and slot are empty
     }
 
     @Actor
     public void freer() {
         slab.set(ValueLayout.JAVA_INT, PAYLOAD, 42);
-        caches.give(0);
+        slots.give(0);
     }
 
     @Actor
     public void taker(II_Result r) {
-        int index = caches.take();
+        int index = slots.take();
         r.r1 = index;
         r.r2 = index < 0 ? -1 : slab.get(ValueLayout.JAVA_INT, index * FreeLists.STRIDE + PAYLOAD);
     }

@@ -16,21 +16,21 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
  * {@snippet :
  * TaggedFreeList list = new TaggedFreeList(slab, 64, 1024);
  * list.linkAll();
- * BlockCaches caches = new BlockCaches(list, 32, BlockCaches.defaultSlots());
- * int block = caches.take();     // from this thread's slot, refilled with 16 blocks by one popChain
- * caches.give(block);            // back into a slot; a full slot first gives 16 back by one pushChain
- * caches.trim();                 // every cached block back into the list
+ * SlotTier slots = new SlotTier(list, 32, SlotTier.defaultSlots());
+ * int block = slots.take();      // from a slot, refilled with 16 blocks by one popInto
+ * slots.give(block);             // back into a slot; a full slot first gives 16 back by one pushMany
+ * slots.trim();                  // every cached block back into the list
  * }
  *
  * <p>Blocks in the caches count as free: {@link #take} answers END only after it has seen the list and every slot
  * empty at one instant. The caller checks double frees before {@link #give} (the pool's per-block state).
  */
-public final class BlockCaches {
+public final class SlotTier implements FreeBlockTier {
 
     /*
      * Maintainers' notes.
      *
-     * Slots: a power-of-two array of CacheSlot, each padded. A slot's word is (version << 1 | busy). Claim = CAS
+     * Slots: a power-of-two array of CallSlot, each padded. A slot's word is (version << 1 | busy). Claim = CAS
      * even -> odd (acquire, since a CAS is a volatile read and write); release = store of word + 2 (release). Between
      * the two the claimer alone reads and writes the slot's count and items, with plain accesses; so every write to a
      * slot is published by the release and seen by the next claimer, and a block's contents, written before the give
@@ -39,8 +39,8 @@ public final class BlockCaches {
      * busy it uses the list directly (pop or push). Nobody waits on the fast path.
      *
      * take: claim; count > 0: items[--count] (linearization point: the claim CAS; the slot is ours till release);
-     * count == 0: popChain(refill) (linearization point: its CAS), keep the first block, store the rest; release.
-     * give: claim; full: flush the oldest `flush` blocks, linked among themselves, with one pushChain (its CAS is the
+     * count == 0: popInto(refill) (linearization point: its CAS), keep the first blocks, hand out the last; release.
+     * give: claim; full: flush the oldest `flush` blocks, linked among themselves, with one pushMany (its CAS is the
      * linearization point for those); store the block (its point: the release store); release.
      *
      * END (takeSlow): a thread whose slot and the list gave nothing releases its slot first (so it never holds two
@@ -62,7 +62,7 @@ public final class BlockCaches {
     private static final int SPINS_BEFORE_YIELD = 64;
 
     private final TaggedFreeList list;
-    private final CacheSlot[] slots;
+    private final CallSlot[] slots;
     private final int mask;
     private final int size;
     private final int refill;
@@ -76,7 +76,7 @@ public final class BlockCaches {
      * @param slots the number of slots, a power of two
      * @throws IllegalArgumentException when {@code size < 1} or {@code slots} is not a power of two
      */
-    public BlockCaches(TaggedFreeList list, int size, int slots) {
+    public SlotTier(TaggedFreeList list, int size, int slots) {
         if (size < 1 || slots < 1 || Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("caches need size >= 1 and a power-of-2 slot count: size=" + size
                     + ", slots=" + slots);
@@ -85,9 +85,9 @@ public final class BlockCaches {
         this.size = size;
         this.refill = Math.max(1, size / 2);
         this.flush = Math.max(1, size / 2);
-        this.slots = new CacheSlot[slots];
+        this.slots = new CallSlot[slots];
         for (int i = 0; i < slots; i++) {
-            this.slots[i] = new CacheSlot(size);
+            this.slots[i] = new CallSlot(size);
         }
         this.mask = slots - 1;
     }
@@ -102,9 +102,19 @@ public final class BlockCaches {
         return Integer.highestOneBit(wanted - 1) << 1;
     }
 
-    /** @return blocks per slot */
-    public int size() {
+    @Override
+    public int cacheSize() {
         return size;
+    }
+
+    @Override
+    public int releaseMine() {
+        return 0; // a slot is held for the length of one call only
+    }
+
+    @Override
+    public int parkedElsewhere() {
+        return 0; // blocks in slots are reachable by any thread
     }
 
     private int home() {
@@ -117,13 +127,14 @@ public final class BlockCaches {
      *
      * @return the block, or {@link FreeListDescriptor#END} when no block was free at some instant during the call
      */
+    @Override
     public int take() {
-        final CacheSlot[] slots = this.slots;
+        final CallSlot[] slots = this.slots;
         final int home = home();
         for (int probe = 0; probe < PROBES; probe++) {
-            final CacheSlot slot = slots[(home + probe) & mask];
+            final CallSlot slot = slots[(home + probe) & mask];
             final int word = slot.tryClaim();
-            if (word != CacheSlot.BUSY) {
+            if (word != CallSlot.BUSY) {
                 final int index;
                 try {
                     index = takeFrom(slot);
@@ -137,31 +148,29 @@ public final class BlockCaches {
         return index != END ? index : takeSlow();
     }
 
-    private int takeFrom(CacheSlot slot) {
+    private int takeFrom(CallSlot slot) {
         final int[] items = slot.items;
         int count = slot.count;
         if (count > 0) {
             slot.count = --count;
-            return items[CacheSlot.PAD + count];
+            return items[CallSlot.PAD + count];
         }
-        final long chain = list.popChain(refill);
-        final int taken = TaggedFreeList.chainLength(chain);
+        final int taken = list.popInto(items, CallSlot.PAD, refill);
         if (taken == 0) {
             return END;
         }
-        final int first = TaggedFreeList.chainFirst(chain);
-        int current = first;
-        for (int i = 1; i < taken; i++) {
-            current = list.next(current);
-            items[CacheSlot.PAD + count++] = current;
-        }
-        slot.count = count;
+        final int first = items[CallSlot.PAD]; // hand out the list's first, as a lane does
+        items[CallSlot.PAD] = items[CallSlot.PAD + taken - 1];
+        slot.count = taken - 1;
         return first;
     }
 
-    /** The double collect described in the maintainers' notes; called holding no slot. */
-    private int takeSlow() {
-        final CacheSlot[] slots = this.slots;
+    /**
+     * The double collect described in the maintainers' notes: a block from the list or any slot, or END at an
+     * instant when the list and every slot were empty. Called holding no slot.
+     */
+    int takeSlow() {
+        final CallSlot[] slots = this.slots;
         for (int round = 0; ; round++) {
             final long head = list.head();
             if (FreeListDescriptor.index(head) != END) {
@@ -173,7 +182,7 @@ public final class BlockCaches {
             }
             boolean quiet = true;
             long sum = 0;
-            for (final CacheSlot slot : slots) {
+            for (final CallSlot slot : slots) {
                 final int word = slot.word();
                 if ((word & 1) != 0) {
                     quiet = false;
@@ -181,7 +190,7 @@ public final class BlockCaches {
                     quiet = false;
                     if (slot.tryClaim(word)) {
                         final int count = slot.count;
-                        final int index = count > 0 ? slot.items[CacheSlot.PAD + count - 1] : END;
+                        final int index = count > 0 ? slot.items[CallSlot.PAD + count - 1] : END;
                         if (count > 0) {
                             slot.count = count - 1;
                         }
@@ -201,9 +210,9 @@ public final class BlockCaches {
         }
     }
 
-    private static long wordSum(CacheSlot[] slots) {
+    private static long wordSum(CallSlot[] slots) {
         long sum = 0;
-        for (final CacheSlot slot : slots) {
+        for (final CallSlot slot : slots) {
             sum += slot.word();
         }
         return sum;
@@ -223,18 +232,19 @@ public final class BlockCaches {
      *
      * @param index a block that is neither in the list nor in a slot
      */
+    @Override
     public void give(int index) {
-        final CacheSlot[] slots = this.slots;
+        final CallSlot[] slots = this.slots;
         final int home = home();
         for (int probe = 0; probe < PROBES; probe++) {
-            final CacheSlot slot = slots[(home + probe) & mask];
+            final CallSlot slot = slots[(home + probe) & mask];
             final int word = slot.tryClaim();
-            if (word != CacheSlot.BUSY) {
+            if (word != CallSlot.BUSY) {
                 int count = slot.count;
                 if (count == size) {
                     count = flush(slot, count, flush);
                 }
-                slot.items[CacheSlot.PAD + count] = index;
+                slot.items[CallSlot.PAD + count] = index;
                 slot.count = count + 1;
                 slot.release(word);
                 return;
@@ -244,9 +254,9 @@ public final class BlockCaches {
     }
 
     /** Pushes the oldest {@code n} blocks of a claimed slot to the list with one CAS; returns the new count. */
-    private int flush(CacheSlot slot, int count, int n) {
+    private int flush(CallSlot slot, int count, int n) {
         final int[] items = slot.items;
-        final int base = CacheSlot.PAD;
+        final int base = CallSlot.PAD;
         list.pushMany(items, base, n);
         System.arraycopy(items, base + n, items, base, count - n);
         slot.count = count - n;
@@ -259,11 +269,12 @@ public final class BlockCaches {
      *
      * @return how many blocks went back
      */
+    @Override
     public int trim() {
         int moved = 0;
-        for (final CacheSlot slot : slots) {
+        for (final CallSlot slot : slots) {
             int word;
-            for (int round = 0; (word = slot.tryClaim()) == CacheSlot.BUSY; round++) {
+            for (int round = 0; (word = slot.tryClaim()) == CallSlot.BUSY; round++) {
                 backOff(round);
             }
             final int count = slot.count;
@@ -281,16 +292,17 @@ public final class BlockCaches {
      *
      * @return the indices, slot by slot
      */
+    @Override
     public int[] snapshot() {
         int total = 0;
-        for (final CacheSlot slot : slots) {
+        for (final CallSlot slot : slots) {
             total += slot.countHint();
         }
         final int[] out = new int[total];
         int n = 0;
-        for (final CacheSlot slot : slots) {
+        for (final CallSlot slot : slots) {
             final int count = Math.min(slot.countHint(), total - n);
-            System.arraycopy(slot.items, CacheSlot.PAD, out, n, count);
+            System.arraycopy(slot.items, CallSlot.PAD, out, n, count);
             n += count;
         }
         return out;

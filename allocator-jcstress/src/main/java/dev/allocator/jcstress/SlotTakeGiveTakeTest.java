@@ -1,6 +1,6 @@
 package dev.allocator.jcstress;
 
-import dev.allocator.pool.internal.BlockCaches;
+import dev.allocator.pool.internal.SlotTier;
 import dev.allocator.pool.internal.TaggedFreeList;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -25,27 +25,27 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
         desc = "Exhaustion reported while a block was free (in the slot, in the list or about to be).")
 @Outcome(expect = FORBIDDEN, desc = "Anything else.")
 @State
-public class CacheTakeGiveTakeTest {
+public class SlotTakeGiveTakeTest {
 
     private final TaggedFreeList list = FreeLists.allFree(2);
-    private final BlockCaches caches = new BlockCaches(list, 2, 1);
+    private final SlotTier slots = new SlotTier(list, 2, 1);
 
-    public CacheTakeGiveTakeTest() {
-        int a = caches.take();
-        int b = caches.take();
-        caches.give(a);
-        caches.give(b); // both blocks cached in the one slot, the list empty
+    public SlotTakeGiveTakeTest() {
+        int a = slots.take();
+        int b = slots.take();
+        slots.give(a);
+        slots.give(b); // both blocks cached in the one slot, the list empty
     }
 
     @Actor
     public void first(II_Result r) {
-        caches.give(caches.take());
-        r.r1 = caches.take();
+        slots.give(slots.take());
+        r.r1 = slots.take();
     }
 
     @Actor
     public void second(II_Result r) {
-        caches.give(caches.take());
-        r.r2 = caches.take();
+        slots.give(slots.take());
+        r.r2 = slots.take();
     }
 }

@@ -3,10 +3,10 @@ package dev.allocator.pool.internal;
 import static dev.allocator.pool.internal.FreeListDescriptor.END;
 
 /**
- * Per-thread caches of free block indices ("lanes") in front of a {@link TaggedFreeList}: a platform thread that
- * owns its lane takes and gives back blocks with plain loads and stores, touching the list's shared head once per
- * batch of {@code size / 2} blocks. Virtual threads, and a platform thread whose lane another live thread holds,
- * get {@code null} from {@link #mine()} and use the pool's other paths.
+ * The default tier: per-thread caches of free block indices ("lanes") in front of a {@link TaggedFreeList}: a
+ * platform thread that owns its lane takes and gives back blocks with plain loads and stores, touching the list's
+ * shared head once per batch of {@code size / 2} blocks. Virtual threads, and a platform thread whose lane another
+ * live thread holds, get {@code null} from {@link #mine()} and go through the {@link SlotTier} behind the lanes.
  *
  * <p>Thread-safety: every method may be called by any thread. {@link #take}, {@link #give} and {@link #flushAll}
  * must be given only a lane that {@link #mine()} returned to the calling thread. Nothing blocks.
@@ -17,7 +17,7 @@ import static dev.allocator.pool.internal.FreeListDescriptor.END;
  * ({@link #takeSlow}), when the owner calls {@link #releaseMine}, or when any thread calls {@link #trim} after the
  * owner ended. A block parked in a live thread that never calls the pool again stays there until close.
  */
-public final class ThreadLanes {
+public final class LaneTier implements FreeBlockTier {
 
     /*
      * Maintainers' notes.
@@ -62,6 +62,8 @@ public final class ThreadLanes {
     static final int PROBES = 3;
 
     private final TaggedFreeList list;
+    /** Behind the lanes: virtual threads, threads without a lane, and a thread whose lane and the list ran dry. */
+    private final SlotTier slots;
     private final Lane[] lanes;
     private final int mask;
     private final int size;
@@ -69,16 +71,17 @@ public final class ThreadLanes {
     private final int flush;
 
     /**
-     * Creates {@code count} lanes of {@code size} blocks each over {@code list}.
+     * Creates {@code count} lanes of {@code size} blocks each over {@code list}, with {@code slots} behind them.
      *
      * @throws IllegalArgumentException if {@code size < 1} or {@code count} is not a positive power of 2
      */
-    public ThreadLanes(TaggedFreeList list, int size, int count) {
+    public LaneTier(TaggedFreeList list, SlotTier slots, int size, int count) {
         if (size < 1 || count < 1 || Integer.bitCount(count) != 1) {
             throw new IllegalArgumentException("lanes need size >= 1 and a power-of-2 lane count: size=" + size
                     + ", count=" + count);
         }
         this.list = list;
+        this.slots = slots;
         this.size = size;
         this.refill = Math.max(1, size / 2);
         this.flush = Math.max(1, size / 2);
@@ -95,9 +98,58 @@ public final class ThreadLanes {
         return Integer.highestOneBit(wanted - 1) << 1;
     }
 
+    /**
+     * Blocks per lane: {@code cache}, but no more than a quarter of the pool spread over all lanes, so parked blocks
+     * never hold more than a quarter of the pool; 0 (no lanes: use a {@link SlotTier}) when that leaves fewer than 2.
+     *
+     * @param cache    the pool's cache option
+     * @param capacity the pool's blocks
+     * @param lanes    the lane count
+     * @return the lane size, or 0
+     */
+    public static int laneSize(int cache, int capacity, int lanes) {
+        final int size = Math.min(cache, capacity / (4 * lanes));
+        return size >= 2 ? size : 0;
+    }
+
     /** @return the number of lanes */
     public int count() {
         return lanes.length;
+    }
+
+    @Override
+    public int cacheSize() {
+        return slots.cacheSize();
+    }
+
+    /**
+     * The caller's lane, then the slots, then dead threads' lanes and revocation. A thread whose lane and the list
+     * are empty goes straight to the slots' double collect: its home slot would refill from the same empty list.
+     */
+    @Override
+    public int take() {
+        final Lane lane = mine();
+        int index;
+        if (lane != null) {
+            index = take(lane);
+            if (index != END) {
+                return index;
+            }
+            index = slots.takeSlow();
+        } else {
+            index = slots.take();
+        }
+        return index != END ? index : takeSlow();
+    }
+
+    @Override
+    public void give(int index) {
+        final Lane lane = mine();
+        if (lane != null) {
+            give(lane, index);
+        } else {
+            slots.give(index);
+        }
     }
 
     /**
@@ -155,23 +207,18 @@ public final class ThreadLanes {
     }
 
     /**
-     * Refills an empty lane with one popChain CAS and returns one of the blocks; END when the list is empty. Kept out
+     * Refills an empty lane with one popInto CAS and returns one of the blocks; END when the list is empty. Kept out
      * of take() so that the common path compiles small: callers that inline the whole allocation (and so let the JIT
      * remove a slice object) are refused when a callee's compiled code is big.
      */
     private int refill(Lane lane) {
-        final long chain = list.popChain(refill);
-        final int taken = TaggedFreeList.chainLength(chain);
+        final int taken = list.popInto(lane.items, Lane.PAD, refill);
         if (taken == 0) {
             return END;
         }
-        final int first = TaggedFreeList.chainFirst(chain);
         final int[] items = lane.items;
-        int current = first;
-        for (int i = 1; i < taken; i++) {
-            current = list.next(current);
-            items[Lane.PAD + i - 1] = current;
-        }
+        final int first = items[Lane.PAD]; // hand out the list's first: the high-water mark stays exact alone
+        items[Lane.PAD] = items[Lane.PAD + taken - 1];
         lane.countPlain(taken - 1);
         return first;
     }
@@ -209,6 +256,7 @@ public final class ThreadLanes {
      * The calling thread gives its lane's blocks back and unbinds it; returns how many blocks went back (0 when it
      * holds no lane).
      */
+    @Override
     public int releaseMine() {
         final Thread thread = Thread.currentThread();
         final int home = (int) thread.threadId();
@@ -252,12 +300,13 @@ public final class ThreadLanes {
     }
 
     /**
-     * Gives back what can be given back now: the caller's own lane and the lanes of dead threads; live owners are
-     * asked to give theirs back on their next call. Returns the number of blocks moved to the list.
+     * Gives back what can be given back now: the slots, the caller's own lane and the lanes of dead threads; live
+     * owners are asked to give theirs back on their next call. Returns the number of blocks moved to the list.
      */
+    @Override
     public int trim() {
         final Thread me = Thread.currentThread();
-        int moved = 0;
+        int moved = slots.trim();
         for (final Lane lane : lanes) {
             final Object owner = lane.ownerVolatile();
             final Thread holder = Lane.holder(owner);
@@ -280,6 +329,7 @@ public final class ThreadLanes {
     }
 
     /** Free blocks parked in the lanes of live threads other than the caller: a hint, for messages. */
+    @Override
     public int parkedElsewhere() {
         final Thread me = Thread.currentThread();
         int parked = 0;
@@ -292,14 +342,17 @@ public final class ThreadLanes {
         return parked;
     }
 
-    /** The blocks in all lanes, for tests; exact only while no thread uses the pool. */
+    /** The blocks in all lanes, then in the slots, for tests; exact only while no thread uses the pool. */
+    @Override
     public int[] snapshot() {
-        int total = 0;
+        final int[] inSlots = slots.snapshot();
+        int total = inSlots.length;
         for (final Lane lane : lanes) {
             total += lane.countPlain();
         }
         final int[] out = new int[total];
-        int n = 0;
+        System.arraycopy(inSlots, 0, out, 0, inSlots.length);
+        int n = inSlots.length;
         for (final Lane lane : lanes) {
             final int count = Math.min(lane.countPlain(), total - n);
             System.arraycopy(lane.items, Lane.PAD, out, n, count);
