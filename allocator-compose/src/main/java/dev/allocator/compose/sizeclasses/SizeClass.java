@@ -273,6 +273,11 @@ final class SizeClass {
         return true;
     }
 
+    /** Whether an allocation can find {@code slab} (see {@link SlabSupply#findable}). For tests. */
+    boolean findable(ClassSlab slab) {
+        return supply.findable(slab);
+    }
+
     /** Drops retired slabs from the stack of listed ones: once per trim. */
     void purge() {
         supply.purge();

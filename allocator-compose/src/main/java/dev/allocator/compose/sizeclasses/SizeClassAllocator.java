@@ -376,6 +376,11 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         return trimFailures.sum();
     }
 
+    /** Test hook: class {@code c}. */
+    SizeClass sizeClass(int c) {
+        return byClass[c];
+    }
+
     /** Test hook: runs {@code hook} at the points of each retire of class {@code sizeClass}. */
     void retireHook(int sizeClass, SizeClass.RetireHook hook) {
         byClass[sizeClass].hook = hook;

@@ -124,6 +124,11 @@ final class SlabSupply {
         listed.removeIf(slab -> slab.state() != ClassSlab.LISTED);
     }
 
+    /** Whether an allocation can find {@code slab}: it is current, or listed and in the stack. For tests. */
+    synchronized boolean findable(ClassSlab slab) {
+        return slab == current || slab.state() == ClassSlab.LISTED && listed.contains(slab);
+    }
+
     /** Forgets every slab (close). */
     synchronized void clear() {
         current = null;
