@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether the cost of an allocation and of a free grows with the memory an allocator holds: 4 KiB blocks, a live set
- * of {@code live} bytes per thread (1 MiB, 64 MiB, 1 GiB), {@code sizeclasses > system} against malloc in the same run.
+ * of {@code live} bytes per thread (1 MiB, 64 MiB, 1 GiB), {@code sizeclasses > system} ({@code spec}) against malloc
+ * in the same run.
  *
  * <p>Each thread holds its live set in a ring of blocks, oldest first. One operation is one step of that thread's
  * cycle, by {@code pattern}:
@@ -81,14 +82,16 @@ public class LiveSetBenchmark {
         }
     }
 
-    /** Blocks of {@code sizeclasses > system}, shared by the threads. */
+    /** The allocator under test, opened from {@code spec} and shared by the threads. */
     @State(Scope.Benchmark)
     public static class SizeClasses {
+        @Param({"sizeclasses > system"})
+        public String spec;
         Allocator allocator;
 
         @Setup(Level.Trial)
         public void open() {
-            allocator = Allocators.open("sizeclasses > system");
+            allocator = Allocators.open(spec);
         }
 
         @TearDown(Level.Trial)
@@ -139,7 +142,7 @@ public class LiveSetBenchmark {
     }
 
     @Benchmark
-    public long sizeclasses(SizeClasses shared, SizeClassRing blocks, Ring ring) {
+    public long spec(SizeClasses shared, SizeClassRing blocks, Ring ring) {
         final Allocator allocator = shared.allocator;
         final boolean steady = ring.steady;
         final boolean filling = ring.filling;

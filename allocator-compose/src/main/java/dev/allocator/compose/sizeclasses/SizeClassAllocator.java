@@ -87,19 +87,13 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      * finds it. A thread that read a slab as current before it retired calls acquireFor on a closed pool: it throws
      * IllegalStateException, which ClassSlab.take treats as a refusal.
      *
-     * Stats: the bulk takes of retire are counted by the pools as allocations; SizeClass keeps them (ownTakes) and
-     * subtracts them, and its stats are read under the class lock that retire holds while it holds blocks, so no
-     * snapshot shows them.
-     *
+     * Stats: retire's own bulk takes are subtracted (SizeClass.addTo says how).
      * Memory: each pool is built over a SlabMemory, which takes the slab from the backing and, when the pool closes,
      * only records it; SlabReturns gives it to the backing from a thread whose access the backing's segment allows
      * (MemorySegment.isAccessibleBy), else keeps it until one comes by (trim, a new slab, close). retire skips a slab
      * the calling thread may not touch. CloseGuard is part of requireCloseable, which ForwardingAllocator.close runs
      * before anything changes, and refuses such a thread.
-     *
-     * Layouts: ClassSlab.layouts holds each block's allocation layout, written by the taker; the fast free compares
-     * it, any mismatch goes to the checking path, which throws. The pools only see indexes: acquireFor(size) and
-     * releaseFor(index, size), so they account the caller's size and check it again.
+     * Layouts: the fast free compares ClassSlab.layouts; a mismatch goes to the checking path, which throws.
      */
 
     private static final int MIN_BLOCKS_PER_SLAB = 8;
@@ -199,14 +193,11 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     }
 
     /*
-     * Why allocate is split this way: the slice handed out is made here, in a method small enough that every caller
-     * inlines it, from the block segment the pool built once (classBlock returns that existing object, never a new
-     * one). deallocate hands the pools the slice's address, size and scope, not the slice. So when a caller allocates
-     * and frees in one compiled method, and the JIT inlines allocate there, the slice never escapes and C2 removes
-     * it: 0 B/op in a plain loop. Whether the JIT inlines allocate is its call: in the JMH run (MixedSizeBenchmark)
-     * it did not ("already compiled into a big method": allocate's own compiled body includes classBlock), and the
-     * benchmark measures 40 B/op. Not solved yet; moving the lane refill out of the take path did not shrink it
-     * enough.
+     * allocate makes the slice it hands out in a method small enough to inline, from the block segment the pool built
+     * once (classBlock returns that object, never a new one); deallocate hands on the slice's address, size and
+     * scope. So where the JIT inlines both into the caller, the slice does not escape and is scalar-replaced (0 B/op);
+     * where it keeps allocate out of line ("already compiled into a big method": allocate's own compiled body holds
+     * the inlined take path), each allocation costs the slice's 40 B.
      */
 
     /**
@@ -376,14 +367,9 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         return trimFailures.sum();
     }
 
-    /** Test hook: class {@code c}. */
+    /** Class {@code c}, for tests. */
     SizeClass sizeClass(int c) {
         return byClass[c];
-    }
-
-    /** Test hook: runs {@code hook} at the points of each retire of class {@code sizeClass}. */
-    void retireHook(int sizeClass, SizeClass.RetireHook hook) {
-        byClass[sizeClass].hook = hook;
     }
 
     /** Also refuses, with {@link WrongThreadException}, a thread that may not touch the backing's segments. */
