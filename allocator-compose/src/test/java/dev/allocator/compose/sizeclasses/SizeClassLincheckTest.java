@@ -137,12 +137,12 @@ public class SizeClassLincheckTest {
     @Test
     void shouldKeepItsInvariantsUnderRandomScenarios() {
         options().iterations(Integer.getInteger("sizeclasses.lincheck.iterations", 0))
-                .invocationsPerIteration(Integer.getInteger("sizeclasses.lincheck.invocations", 200))
+                .invocationsPerIteration(Integer.getInteger("sizeclasses.lincheck.invocations", 50))
                 .threads(2).actorsPerThread(3).check(SizeClassLincheckTest.class);
     }
 
     private static void check(ExecutionScenario scenario) {
-        options().iterations(0).invocationsPerIteration(Integer.getInteger("sizeclasses.lincheck.invocations", 200))
+        options().iterations(0).invocationsPerIteration(Integer.getInteger("sizeclasses.lincheck.invocations", 50))
                 .addCustomScenario(scenario).check(SizeClassLincheckTest.class);
     }
 
