@@ -8,6 +8,7 @@
  *   <li>{@link dev.allocator.bench.PairBenchmark}: one allocate, one write, one free.</li>
  *   <li>{@link dev.allocator.bench.HandoffBenchmark}: allocate on one thread, free on another.</li>
  *   <li>{@link dev.allocator.bench.BurstBenchmark}: allocate N blocks, then free them all.</li>
+ *   <li>{@link dev.allocator.bench.LiveSetBenchmark}: allocate and free with 1 MiB to 1 GiB of 4 KiB blocks live.</li>
  *   <li>{@link dev.allocator.bench.footprint.PoolFootprint}: heap bytes a pool keeps per block.</li>
  *   <li>{@link dev.allocator.bench.report.BenchReport}: JMH's JSON to {@code benchmarks.md} and a chart.</li>
  * </ul>

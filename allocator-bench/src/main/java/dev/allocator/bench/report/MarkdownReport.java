@@ -40,9 +40,13 @@ final class MarkdownReport {
             "MixedSize", "Sizes drawn from 16 B to 4 KiB with a fixed seed, one allocate + one free per operation: "
                     + "allocators opened from the `spec` shown (shared by all threads), against malloc/free and "
                     + "Netty's pooled direct buffers. The last table gives each wrapper's cost over the allocator it "
-                    + "wraps.");
+                    + "wraps.",
+            "LiveSet", "4 KiB blocks with `live` bytes held per thread: `ring` frees the oldest and allocates a new "
+                    + "one per operation; `fillDrain` allocates up to `live`, then frees it all, one call per "
+                    + "operation (`LiveSetBenchmark`'s javadoc has the details).");
 
-    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst", "Pool", "Arena", "MixedSize");
+    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst", "Pool", "Arena", "MixedSize",
+            "LiveSet");
 
     private MarkdownReport() {
     }

@@ -43,6 +43,9 @@ final class IdleSlabs {
                 PoolStats stats = slab.pool.poolStats();
                 if (stats.inUse() != 0) {
                     samples.remove(slab);
+                    if (stats.inUse() < stats.capacity()) {
+                        sizeClass.relist(slab); // free blocks a thread cache held when the slab was found full
+                    }
                     continue;
                 }
                 if (now != Long.MIN_VALUE) {
@@ -60,6 +63,7 @@ final class IdleSlabs {
                     retired++;
                 }
             }
+            sizeClass.purge();
         }
         return retired;
     }

@@ -9,11 +9,13 @@ import dev.allocator.pool.PoolStats;
 import dev.allocator.pool.Wipe;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
+import java.util.ArrayList;
 
 /**
  * One size class of a {@link SizeClassAllocator}: its slabs (pools of the class's block layout), added on demand and
- * retired when idle. Thread-safe; see the maintainers' notes of {@link SizeClassAllocator} for the protocol.
+ * retired when idle. Allocation takes from the current slab ({@link SlabSupply}), a free finds its slab by address
+ * ({@link SlabMap}): both O(1) whatever the number of slabs. Thread-safe; see the maintainers' notes of
+ * {@link SizeClassAllocator} and {@link SlabSupply} for the protocol.
  */
 final class SizeClass {
 
@@ -30,9 +32,12 @@ final class SizeClass {
     private final Allocator backing;
     private final Wipe wipe;
     private final boolean checkDoubleFree;
+    private final int cache;
     private final SlabReturns returns;
-    /** Copy-on-write: replaced, never changed, under this object's lock. */
-    private volatile ClassSlab[] slabs = NO_SLABS;
+    private final SlabSupply supply = new SlabSupply();
+    private final SlabMap map;
+    /** Every slab, each at its {@code slot}; guarded by this. */
+    private final ArrayList<ClassSlab> all = new ArrayList<>();
     /** Counts of retired slabs, and of the blocks retiring took itself (not callers' allocations); guarded by this. */
     private long retiredAllocations;
     private long retiredDeallocations;
@@ -46,22 +51,31 @@ final class SizeClass {
         void at(String point);
     }
 
-    SizeClass(Layout block, int blocksPerSlab, Allocator backing, Wipe wipe, boolean checkDoubleFree,
+    SizeClass(Layout block, int blocksPerSlab, Allocator backing, Wipe wipe, boolean checkDoubleFree, int cache,
               SlabReturns returns) {
         this.block = block;
         this.blocksPerSlab = blocksPerSlab;
         this.backing = backing;
         this.wipe = wipe;
         this.checkDoubleFree = checkDoubleFree;
+        this.cache = cache;
         this.returns = returns;
+        // a slab is the blocks at their stride, plus what the backing may add to align it
+        final long stride = (block.size() + block.alignment() - 1) / block.alignment() * block.alignment();
+        this.map = new SlabMap(stride * blocksPerSlab + block.alignment());
     }
 
     Layout block() {
         return block;
     }
 
-    ClassSlab[] slabs() {
-        return slabs;
+    /** A snapshot of the slabs. */
+    synchronized ClassSlab[] slabs() {
+        return all.toArray(NO_SLABS);
+    }
+
+    synchronized int slabCount() {
+        return all.size();
     }
 
     /**
@@ -69,20 +83,14 @@ final class SizeClass {
      * object), or null when all are full.
      */
     MemorySegment takeBlock(Layout layout) {
-        final long size = layout.size();
-        for (ClassSlab slab : slabs) {
-            final int index;
-            try {
-                index = slab.indexes.acquireFor(size);
-            } catch (IllegalStateException retired) {
-                continue; // a slab retired after we read the array: a refusal (see SizeClassAllocator's notes)
-            }
-            if (index >= 0) {
-                slab.layouts[index] = ClassSlab.encode(layout);
-                return slab.indexes.segment(index);
+        final ClassSlab slab = supply.current();
+        if (slab != null) {
+            final MemorySegment taken = slab.take(layout);
+            if (taken != null) {
+                return taken;
             }
         }
-        return null;
+        return supply.take(layout);
     }
 
     /**
@@ -91,17 +99,18 @@ final class SizeClass {
      * says what is wrong).
      */
     boolean release(long address, MemorySegment.Scope scope, Layout layout) {
-        for (ClassSlab slab : slabs) {
-            final int index = slab.indexes.blockAt(address);
-            if (index >= 0 && slab.indexes.segment(index).scope() == scope) {
-                if (slab.layouts[index] != ClassSlab.encode(layout)) {
-                    return false;
-                }
-                slab.indexes.releaseFor(index, layout.size());
-                return true;
-            }
+        final ClassSlab slab = map.find(address);
+        if (slab == null) {
+            return false;
         }
-        return false;
+        final int index = slab.indexes.blockAt(address);
+        if (index < 0 || slab.indexes.segment(index).scope() != scope
+                || slab.layouts[index] != ClassSlab.encode(layout)) {
+            return false;
+        }
+        slab.indexes.releaseFor(index, layout.size());
+        supply.relist(slab);
+        return true;
     }
 
     /**
@@ -113,30 +122,30 @@ final class SizeClass {
      * @throws IllegalStateException    on a double free (the pool's check)
      */
     boolean deallocate(MemorySegment segment, Layout layout) {
-        for (ClassSlab slab : slabs) {
-            if (slab.pool.owns(segment)) {
-                final int index = slab.indexes.indexOf(segment); // names a segment that is not at a block start
-                final Layout allocated = ClassSlab.decode(slab.layouts[index]);
-                if (segment.byteSize() != allocated.size() || !allocated.equals(layout)) {
-                    throw new IllegalArgumentException("a segment must be freed whole with the layout it was "
-                            + "allocated with: segment=" + Checks.hex(segment.address()) + " of "
-                            + segment.byteSize() + " bytes, allocated=" + allocated + ", layout=" + layout);
-                }
-                slab.indexes.releaseFor(index, layout.size());
-                return true;
-            }
+        final ClassSlab slab = map.find(segment.address());
+        if (slab == null || !slab.pool.owns(segment)) {
+            return false;
         }
-        return false;
+        final int index = slab.indexes.indexOf(segment); // names a segment that is not at a block start
+        final Layout allocated = ClassSlab.decode(slab.layouts[index]);
+        if (segment.byteSize() != allocated.size() || !allocated.equals(layout)) {
+            throw new IllegalArgumentException("a segment must be freed whole with the layout it was "
+                    + "allocated with: segment=" + Checks.hex(segment.address()) + " of "
+                    + segment.byteSize() + " bytes, allocated=" + allocated + ", layout=" + layout);
+        }
+        slab.indexes.releaseFor(index, layout.size());
+        supply.relist(slab);
+        return true;
     }
 
     /** A block (the pool's whole-block segment, taken for {@code layout}) from a new slab, unless another thread
-     * added one meanwhile that has a free block.
+     * added one meanwhile, or freed a block, so that a slab has one.
      *
      * @throws AllocationException when the slab's per-block heap would be too large, or the backing allocator
      *                             cannot give a new slab; nothing changed then
      */
     synchronized MemorySegment grow(Layout layout) {
-        MemorySegment taken = takeBlock(layout);
+        final MemorySegment taken = supply.take(layout);
         if (taken != null) {
             return taken;
         }
@@ -146,7 +155,7 @@ final class SizeClass {
         final FixedBlockPool pool;
         try {
             pool = FixedBlockPool.builder().block(block).capacity(blocksPerSlab).wipe(wipe)
-                    .checkDoubleFree(checkDoubleFree).backing(memory, false).build();
+                    .checkDoubleFree(checkDoubleFree).cache(cache).backing(memory, false).build();
         } catch (RuntimeException | Error e) {
             try {
                 memory.giveBack(); // a pool that failed after it took the slab: the slab must not leak
@@ -157,13 +166,13 @@ final class SizeClass {
         }
         final ClassSlab slab = new ClassSlab(pool, memory, layouts);
         // taken before the slab is published, so no other thread can take it all
-        final int index = slab.indexes.acquireFor(layout.size());
-        layouts[index] = ClassSlab.encode(layout);
-        final ClassSlab[] grown = Arrays.copyOf(slabs, slabs.length + 1);
-        grown[grown.length - 1] = slab;
-        slabs = grown;
+        final MemorySegment first = slab.take(layout);
+        slab.slot = all.size();
+        all.add(slab);
+        map.add(slab);
+        supply.install(slab);
         returns.sawBackingSegment(memory.raw());
-        return slab.indexes.segment(index);
+        return first;
     }
 
     /** Refuses a slab whose per-block heap would take more than an eighth of the maximum heap. */
@@ -181,23 +190,19 @@ final class SizeClass {
     /** The calling thread gives back the blocks in its own cache of each slab; returns how many. */
     int releaseThreadCaches() {
         int moved = 0;
-        for (ClassSlab slab : slabs) {
+        for (ClassSlab slab : slabs()) {
             try {
                 moved += slab.pool.releaseThreadCache();
             } catch (IllegalStateException retired) {
-                // retired after we read the array: nothing of ours is left in it
+                // retired after the snapshot: nothing of ours is left in it
             }
         }
         return moved;
     }
 
     boolean owns(MemorySegment segment) {
-        for (ClassSlab slab : slabs) {
-            if (slab.pool.owns(segment)) {
-                return true;
-            }
-        }
-        return false;
+        final ClassSlab slab = map.find(segment.address());
+        return slab != null && slab.pool.owns(segment);
     }
 
     /**
@@ -207,13 +212,21 @@ final class SizeClass {
     synchronized void addTo(long[] sums) {
         sums[0] += retiredAllocations - ownTakes;
         sums[1] += retiredDeallocations - ownTakes;
-        for (ClassSlab slab : slabs) {
+        for (ClassSlab slab : all) {
             final PoolStats stats = slab.pool.poolStats();
             sums[0] += stats.allocations();
             sums[1] += stats.deallocations();
             sums[2] += stats.bytesInUse();
             sums[3] += stats.bytesReserved();
         }
+    }
+
+    /**
+     * Lists {@code slab} for allocation again when it was marked full but has free blocks: for the trimmer, after it
+     * collected blocks that frees had parked in thread caches (see {@link SlabSupply}'s notes).
+     */
+    void relist(ClassSlab slab) {
+        supply.relist(slab);
     }
 
     /**
@@ -231,31 +244,43 @@ final class SizeClass {
         slab.pool.trim(); // the caller's own cache, dead threads' caches; live owners are asked to give theirs back
         hook("take");
         synchronized (this) {
+            if (slab.state() == ClassSlab.RETIRED) {
+                return false;
+            }
             final int capacity = slab.indexes.capacity();
-            final int[] all = new int[capacity];
-            final int taken = slab.indexes.acquire(all, 0, capacity);
-            if (taken < capacity) {
-                if (taken > 0) {
-                    slab.indexes.release(all, 0, taken);
+            final int[] taken = new int[capacity];
+            final int count = slab.indexes.acquire(taken, 0, capacity);
+            if (count < capacity) {
+                if (count > 0) {
+                    slab.indexes.release(taken, 0, count);
                 }
-                ownTakes += taken;
+                ownTakes += count;
                 return false;
             }
             final PoolStats stats = slab.pool.poolStats();
             retiredAllocations += stats.allocations() - capacity;
             retiredDeallocations += stats.deallocations();
-            final ClassSlab[] rest = new ClassSlab[slabs.length - 1];
-            int i = 0;
-            for (ClassSlab each : slabs) {
-                if (each != slab) {
-                    rest[i++] = each;
-                }
+            supply.retire(slab);
+            map.remove(slab);
+            final ClassSlab last = all.remove(all.size() - 1);
+            if (last != slab) {
+                last.slot = slab.slot;
+                all.set(slab.slot, last);
             }
-            slabs = rest;
         }
         slab.pool.close(); // gives the slab to its SlabMemory only
         returns.giveBack(slab.memory);
         return true;
+    }
+
+    /** Whether an allocation can find {@code slab} (see {@link SlabSupply#findable}). For tests. */
+    boolean findable(ClassSlab slab) {
+        return supply.findable(slab);
+    }
+
+    /** Drops retired slabs from the stack of listed ones: once per trim. */
+    void purge() {
+        supply.purge();
     }
 
     private void hook(String point) {
@@ -267,7 +292,7 @@ final class SizeClass {
 
     /** Whether {@code thread} may give every slab of this class back. */
     boolean accessibleBy(Thread thread) {
-        for (ClassSlab slab : slabs) {
+        for (ClassSlab slab : slabs()) {
             if (!slab.memory.accessibleBy(thread)) {
                 return false;
             }
@@ -282,13 +307,18 @@ final class SizeClass {
      * @throws RuntimeException the first failure, after every slab was tried
      */
     void closeAll() {
-        final ClassSlab[] all;
+        final ClassSlab[] closing;
         synchronized (this) {
-            all = slabs;
-            slabs = NO_SLABS;
+            closing = all.toArray(NO_SLABS);
+            all.clear();
+            supply.clear();
+            for (ClassSlab slab : closing) {
+                slab.state(ClassSlab.RETIRED);
+                map.remove(slab);
+            }
         }
         RuntimeException failure = null;
-        for (ClassSlab slab : all) {
+        for (ClassSlab slab : closing) {
             try {
                 slab.pool.close();
                 returns.giveBack(slab.memory);

@@ -7,6 +7,7 @@ import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
 import dev.allocator.compose.ForwardingAllocator;
 import dev.allocator.pool.FixedBlockPool;
+import dev.allocator.pool.PoolBuilder;
 import dev.allocator.pool.Wipe;
 
 import java.lang.foreign.MemorySegment;
@@ -30,8 +31,12 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li>Thread-safe: allocation and deallocation are the pools' lock-free operations; only adding a slab to a class
- *       takes that class's lock. Happens-before as in {@link FixedBlockPool}.</li>
+ *   <li>Thread-safe: allocation and deallocation are the pools' lock-free operations on the class's current slab
+ *       and on the slab found from the address; switching the current slab, listing a slab that was full again and
+ *       adding a slab take a lock of the class. Happens-before as in {@link FixedBlockPool}.</li>
+ *   <li>Cost independent of the memory held: an allocation takes from the class's current slab, else from the slab
+ *       that had a block freed last, and a free finds its slab from the address through a page table; neither looks
+ *       at the other slabs of the class.</li>
  *   <li>Not capped by one pool: a class that fills up gets another slab of about {@code slabSize} bytes (at least 8
  *       and at most {@link #MAX_BLOCKS_PER_SLAB} blocks). A slab whose per-block heap (about
  *       {@value SizeClass#HEAP_BYTES_PER_BLOCK} bytes a block) would take more than an eighth of the maximum heap is
@@ -48,7 +53,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       worker that goes idle after a burst should call {@link #releaseThreadCaches()} so the burst's slabs can go
  *       back.</li>
  *   <li>{@link #deallocate} must get the segment and the layout it was allocated with: it picks the class from the
- *       layout (no map lookup) and the slab by address among that class's few slabs. A segment no slab of that class
+ *       layout and the slab from the address. A segment no slab of that class
  *       owns, a slice, or a layout other than the allocation's (size or alignment) throws
  *       {@link IllegalArgumentException} and changes nothing; a double free throws {@link IllegalStateException} as
  *       the pools do (two frees of one block racing each other are the pool's to catch: see
@@ -68,34 +73,27 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     /*
      * Maintainers' notes.
      *
-     * Each class holds a copy-on-write array of slabs (volatile ClassSlab[]). allocate scans the array and asks
-     * each slab with acquireFor; only when all refuse does it take the class's lock, scan again and append a slab.
-     * Slabs are appended, so older slabs fill first and newer ones are the first to empty out and be trimmed.
+     * Each class (SizeClass) takes from its current slab, then from a stack of slabs that had blocks freed since they
+     * were found full (SlabSupply, whose notes give the slab states and why no freed block is lost); only when none
+     * has a block does it take the class's lock and add a slab. A free finds its slab from the address in a page
+     * table (SlabMap). Both are O(1) in the number of slabs.
      *
-     * Trimming (one thread at a time, under trimLock): a slab is idle when two samples at least idleNanos apart both
-     * saw it empty with the same allocation count. To retire it (SizeClass.retire): slab.trim() empties the trimming
-     * thread's own cache, adopts the caches of dead threads and asks live owners to give theirs back; then, under the
-     * class lock, one bulk acquire of every block. If that gets every block, no thread holds or can get one: the slab
-     * is unlisted and closed. If not, the blocks go back and the slab stays listed.
-     * Invariant: a slab is listed while any block of it may be in use, so a valid free always finds it (an earlier
-     * version unlisted first and re-listed after a failed bulk take: a free in that window was refused).
-     * A thread still scanning an old array may call acquireFor on a retired, closed slab: it throws
-     * IllegalStateException, which the scan treats as a refusal.
+     * Trimming (one thread at a time, under IdleSlabs' lock): a slab is idle when two samples at least idleNanos
+     * apart both saw it empty with the same allocation count. To retire it (SizeClass.retire): slab.trim() empties
+     * the trimming thread's own cache, adopts the caches of dead threads and asks live owners to give theirs back;
+     * then, under the class lock, one bulk acquire of every block. If that gets every block, no thread holds or can
+     * get one: the slab is marked RETIRED, unlisted (supply, map, list of all) and closed. If not, the blocks go back
+     * and the slab stays. Invariant: a slab is in the map while any block of it may be in use, so a valid free always
+     * finds it. A thread that read a slab as current before it retired calls acquireFor on a closed pool: it throws
+     * IllegalStateException, which ClassSlab.take treats as a refusal.
      *
-     * Stats: the bulk takes of retire are counted by the pools as allocations; SizeClass keeps them (ownTakes) and
-     * subtracts them, and its stats are read under the class lock that retire holds while it holds blocks, so no
-     * snapshot shows them.
-     *
+     * Stats: retire's own bulk takes are subtracted (SizeClass.addTo says how).
      * Memory: each pool is built over a SlabMemory, which takes the slab from the backing and, when the pool closes,
      * only records it; SlabReturns gives it to the backing from a thread whose access the backing's segment allows
-     * (MemorySegment.isAccessibleBy), else keeps it until one comes by (trim, a new slab, close). So a pool that fails
-     * to build, or a close on the trimmer thread over a confined arena, loses nothing, and closing a pool never calls
-     * the backing. retire skips a slab the calling thread may not touch. CloseGuard is part of requireCloseable,
-     * which ForwardingAllocator.close runs before anything changes, and refuses such a thread.
-     *
-     * Layouts: ClassSlab.layouts holds each block's allocation layout, written by the taker; the fast free compares
-     * it, any mismatch goes to the checking path, which throws. The pools only see indexes: acquireFor(size) and
-     * releaseFor(index, size), so they account the caller's size and check it again.
+     * (MemorySegment.isAccessibleBy), else keeps it until one comes by (trim, a new slab, close). retire skips a slab
+     * the calling thread may not touch. CloseGuard is part of requireCloseable, which ForwardingAllocator.close runs
+     * before anything changes, and refuses such a thread.
+     * Layouts: the fast free compares ClassSlab.layouts; a mismatch goes to the checking path, which throws.
      */
 
     private static final int MIN_BLOCKS_PER_SLAB = 8;
@@ -139,6 +137,12 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      */
     public SizeClassAllocator(Allocator backing, long maxClass, long slabSize, long idleMillis, Wipe wipe,
                               boolean checkDoubleFree, boolean ownsBacking) {
+        this(backing, maxClass, slabSize, idleMillis, wipe, checkDoubleFree, ownsBacking, PoolBuilder.DEFAULT_CACHE);
+    }
+
+    /** As the public constructor, with each slab's thread cache size ({@code PoolBuilder.cache}); 0 for tests. */
+    SizeClassAllocator(Allocator backing, long maxClass, long slabSize, long idleMillis, Wipe wipe,
+                       boolean checkDoubleFree, boolean ownsBacking, int cache) {
         super("sizeclasses", backing, ownsBacking);
         this.classes = new SizeClasses(maxClass);
         this.slabSize = Checks.requireInRange(slabSize, 1, MAX_SLAB_SIZE, "slabSize");
@@ -150,7 +154,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
             long size = classes.size(c);
             int blocks = (int) Math.min(MAX_BLOCKS_PER_SLAB, Math.max(MIN_BLOCKS_PER_SLAB, slabSize / size));
             byClass[c] = new SizeClass(Layout.of(size, classes.alignment(c)), blocks, backing, wipe, checkDoubleFree,
-                    returns);
+                    cache, returns);
         }
         this.idle = new IdleSlabs(byClass, idleNanos, returns, this::isClosed);
         this.closeGuard = new CloseGuard(this, byClass, returns);
@@ -189,14 +193,11 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     }
 
     /*
-     * Why allocate is split this way: the slice handed out is made here, in a method small enough that every caller
-     * inlines it, from the block segment the pool built once (classBlock returns that existing object, never a new
-     * one). deallocate hands the pools the slice's address, size and scope, not the slice. So when a caller allocates
-     * and frees in one compiled method, and the JIT inlines allocate there, the slice never escapes and C2 removes
-     * it: 0 B/op in a plain loop. Whether the JIT inlines allocate is its call: in the JMH run (MixedSizeBenchmark)
-     * it did not ("already compiled into a big method": allocate's own compiled body includes classBlock), and the
-     * benchmark measures 40 B/op. Not solved yet; moving the lane refill out of the take path did not shrink it
-     * enough.
+     * allocate makes the slice it hands out in a method small enough to inline, from the block segment the pool built
+     * once (classBlock returns that object, never a new one); deallocate hands on the slice's address, size and
+     * scope. So where the JIT inlines both into the caller, the slice does not escape and is scalar-replaced (0 B/op);
+     * where it keeps allocate out of line ("already compiled into a big method": allocate's own compiled body holds
+     * the inlined take path), each allocation costs the slice's 40 B.
      */
 
     /**
@@ -316,7 +317,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     public int slabCount() {
         int count = 0;
         for (SizeClass sizeClass : byClass) {
-            count += sizeClass.slabs().length;
+            count += sizeClass.slabCount();
         }
         return count;
     }
@@ -366,9 +367,9 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         return trimFailures.sum();
     }
 
-    /** Test hook: runs {@code hook} at the points of each retire of class {@code sizeClass}. */
-    void retireHook(int sizeClass, SizeClass.RetireHook hook) {
-        byClass[sizeClass].hook = hook;
+    /** Class {@code c}, for tests. */
+    SizeClass sizeClass(int c) {
+        return byClass[c];
     }
 
     /** Also refuses, with {@link WrongThreadException}, a thread that may not touch the backing's segments. */

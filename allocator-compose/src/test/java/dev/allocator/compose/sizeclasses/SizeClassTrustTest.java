@@ -37,7 +37,7 @@ class SizeClassTrustTest {
             allocator.releaseThreadCaches();
             MemorySegment[] held = new MemorySegment[1];
             AtomicReference<Throwable> freeFailure = new AtomicReference<>();
-            allocator.retireHook(0, point -> {
+            allocator.sizeClass(0).hook = point -> {
                 if (point.equals("start")) {            // after trim judged the slab empty: a caller takes a block
                     held[0] = allocator.allocate(SMALL);
                 } else if (point.equals("take")) {      // and frees it while the slab is being retired
@@ -47,10 +47,10 @@ class SizeClassTrustTest {
                         freeFailure.set(t);
                     }
                 }
-            });
+            };
             allocator.trim();
             assertNull(freeFailure.get(), "a valid free during a retire must be accepted");
-            allocator.retireHook(0, null);
+            allocator.sizeClass(0).hook = null;
             allocator.trim();
             assertEquals(0, allocator.slabCount());
             AllocatorStats stats = allocator.stats();
