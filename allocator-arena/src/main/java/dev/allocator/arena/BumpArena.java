@@ -92,6 +92,15 @@ public abstract sealed class BumpArena implements Allocator, Arena permits Confi
      * Dependents are closed before anything else changes in reset, rewind and close (after the owner check of a
      * confined arena, and outside a shared arena's lock, so a dependent's close may call back into the arena from
      * this thread and never waits for the lock while holding its own).
+     *
+     * Garbage-free allocation: both flavours create the returned segment in exactly one place, `from.asSlice(start,
+     * size)` at the end of bump, after choosing `from` (the current chunk's view, or the view of a chunk the slow path
+     * took) and `start`. The slow path returns an offset or a view to slice, never the segment itself: a segment
+     * that comes either from the inlined fast path or from a call the JIT does not inline meets the other in a phi,
+     * and C2's escape analysis then keeps the fast path's object on the heap even when the caller only uses it
+     * locally. With one allocation site and no such merge, a caller that does not let the segment escape gets it
+     * scalar-replaced (0 B/op in ArenaBenchmark, as the JDK's slicing allocator). Keep it that way: no segment in a
+     * field, a ledger or a tally on the fast path, and no second `return` of a segment built elsewhere.
      */
 
     /** The allocators built over this arena that it must close before taking memory back. */

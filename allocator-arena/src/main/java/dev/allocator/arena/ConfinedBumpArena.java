@@ -61,6 +61,8 @@ public final class ConfinedBumpArena extends BumpArena {
     private boolean closed;
 
     private long padding;
+    /** Where {@link #slowClaim} claimed the request: a new chunk's view or a dedicated chunk's; null otherwise. */
+    private MemorySegment claimedFrom;
 
     ConfinedBumpArena(Allocator backing, ArenaOptions options) {
         this.owner = Thread.currentThread();
@@ -74,40 +76,64 @@ public final class ConfinedBumpArena extends BumpArena {
         if (Thread.currentThread() != owner) {
             throw wrongThread();
         }
+        long start = claim(size, alignment);
+        MemorySegment from = view;
+        if (start < 0) {
+            start = slowClaim(size, alignment, throwOnFailure);
+            if (start < 0) {
+                return null;
+            }
+            from = claimedFrom;
+            claimedFrom = null;
+        }
+        return from.asSlice(start, size);
+    }
+
+    /**
+     * Claims {@code [start, start + size)} of the current chunk when it fits, and returns {@code start}, else
+     * {@code -1} and changes nothing.
+     */
+    private long claim(long size, long alignment) {
         final long top = this.top;
         final long limit = this.limit;
         final long start = top + (-(base + top) & (alignment - 1));
         final long end = start + size;
         if (size > limit || end > limit) {
-            return slowBump(size, alignment, throwOnFailure);
+            return -1;
         }
         this.top = end;
         this.latest = size;
         padding += start - top;
         level.tally.add(size);
-        return view.asSlice(start, size);
+        return start;
     }
 
-    private MemorySegment slowBump(long size, long alignment, boolean throwOnFailure) {
+    /**
+     * Takes a new chunk (or a dedicated one) and claims the request from it: returns the offset in
+     * {@link #claimedFrom}, or {@code -1} when the backing allocator refused and {@code throwOnFailure} is false.
+     */
+    private long slowClaim(long size, long alignment, boolean throwOnFailure) {
         Checks.requireOpen(closed, this);
         Layout request = Layout.of(size, alignment);
         if (!ledger.fitsChunk(size, alignment)) {
             Chunk dedicated = ledger.takeDedicated(request, throwOnFailure);
             if (dedicated == null) {
-                return null;
+                return -1;
             }
             level.tally.add(size);
-            return ChunkLedger.view(dedicated, level);
+            claimedFrom = ChunkLedger.view(dedicated, level);
+            return 0;
         }
         Chunk next = ledger.takeChunk(request, throwOnFailure);
         if (next == null) {
-            return null;
+            return -1;
         }
         if (chunk != null) {
             ledger.retire(chunk, top);
         }
         install(next, 0);
-        return bump(size, alignment, throwOnFailure);
+        claimedFrom = view;
+        return claim(size, alignment);
     }
 
     private void install(Chunk next, long offset) {

@@ -81,28 +81,38 @@ public final class SharedBumpArena extends BumpArena {
 
     @Override
     MemorySegment bump(long size, long alignment, boolean throwOnFailure) {
+        MemorySegment from;
+        long start;
         for (;;) {
             final SharedRegion region = this.region;
             final long state = region.state();
             final long top = SharedRegion.top(state);
             final long limit = region.limit;
-            final long start = top + (-(region.base + top) & (alignment - 1));
+            start = top + (-(region.base + top) & (alignment - 1));
             final long end = start + size;
             if (size > limit || end > limit) {
                 MemorySegment slow = slowBump(region, size, alignment, throwOnFailure);
+                if (slow == null) {
+                    return null;
+                }
                 if (slow != RETRY) {
-                    return slow;
+                    from = slow;
+                    start = 0;
+                    break;
                 }
             } else if (region.casState(state, SharedRegion.state(end, size))) {
                 if (start != top) {
                     padding.add(start - top);
                 }
                 region.tally.add(size);
-                return region.view.asSlice(start, size);
+                from = region.view;
+                break;
             }
         }
+        return from.asSlice(start, size);
     }
 
+    /** Under the lock: a dedicated chunk's view to slice, {@link #RETRY}, or {@code null} when refused, not throwing. */
     private MemorySegment slowBump(SharedRegion seen, long size, long alignment, boolean throwOnFailure) {
         synchronized (lock) {
             Checks.requireOpen(closed, this);

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,28 @@ class BudgetAllocatorTest {
         assertTrue(bad.getMessage().contains("limit=lots"), bad.getMessage());
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> Budget.of("x", -1));
         assertTrue(negative.getMessage().contains("limit=-1"), negative.getMessage());
+    }
+
+    @Test
+    void shouldRejectNegativeBatch() {
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> Budget.of("x", 1024, -1));
+        assertTrue(negative.getMessage().contains("batch=-1"), negative.getMessage());
+    }
+
+    @Test
+    void shouldGrantUpToTheLimitExactlyWhileThreadsHoldCredit() throws Exception {
+        Budget budget = Budget.of("exact", 1024, 64);
+        Thread other = Thread.ofPlatform().start(() -> {
+            assertNull(budget.tryReserve(16));
+            budget.release(16);                 // leaves credit in the other thread's stripe
+        });
+        other.join();
+        assertNull(budget.tryReserve(1024));    // fits only once that credit is taken back
+        assertEquals(1024, budget.used());
+        assertSame(budget, budget.tryReserve(1));
+        budget.release(1024);
+        assertEquals(0, budget.used());
     }
 
     @Test

@@ -9,8 +9,6 @@ import dev.allocator.compose.jfr.BudgetRefusedEvent;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Caps the bytes handed out through it: each request's size is charged to a {@link Budget} (and its ancestors)
@@ -26,7 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A refusal is an {@link AllocationException} with reason {@link AllocationException.Reason#BUDGET} (or
  * {@code null} from {@link #tryAllocate}) whose message names the budget, the limit, the request and the bytes in
  * use; it is also recorded as a {@link BudgetRefusedEvent} in JFR. Thread-safe when the backing allocator is;
- * charges are lock-free for a top-level budget. Closing it gives its outstanding charges back to the budget; a call
+ * a charge or release that fits the calling thread's credit in the budget writes no cache line shared with other
+ * threads (see {@link Budget}), and so do the counts, which {@link #stats()} folds (deallocations never exceed
+ * allocations, bytes in use never negative). Closing it gives its outstanding charges back to the budget; a call
  * racing with close never gives a charge back twice nor keeps one (see the notes), and {@code bytesInUse} never goes
  * below 0. A deallocation is credited only after the backing allocator accepted it. Over a backing it does not own, it
  * registers itself ({@link Allocator#addDependent}), so a backing that closes first closes it and its charges go back.
@@ -36,20 +36,16 @@ public final class BudgetAllocator extends ForwardingAllocator {
     /*
      * Maintainers' notes.
      *
-     * `charged` holds the bytes of this allocator's live allocations, which the budget holds for it; close adds
-     * Long.MIN_VALUE, so a negative value means closed, and close gives back what it found. Each charge is given
-     * back exactly once: a deallocation whose getAndAdd saw a non-negative value gives its bytes back itself (close
-     * did not see them); one that saw a negative value undoes its add and gives nothing back (close did). An
-     * allocation that completes after close undoes its add, gives its charge and its segment back, and throws.
+     * `charges` holds the bytes of this allocator's live allocations, which the budget holds for it, striped by
+     * thread; close closes every stripe and gives back what it found. Each charge is given back exactly once (see
+     * Charges): a deallocation on an open stripe gives its bytes back itself (close did not see them, or saw the
+     * deallocation too); one on a closed stripe gives nothing back (close did). An allocation that completes after
+     * close gives its charge and its segment back, and throws. No call writes a cache line shared by all threads:
+     * the budget's charge and release use its per-thread credit (see Budget), the counts are striped.
      */
 
-    private static final long CLOSED = Long.MIN_VALUE;
-
     private final Budget budget;
-    private final LongAdder allocations = new LongAdder();
-    private final LongAdder deallocations = new LongAdder();
-    private final LongAdder failures = new LongAdder();
-    private final AtomicLong charged = new AtomicLong();
+    private final Charges charges = new Charges();
     /** Whether the backing (not ours) closes this allocator first, so that its charges go back then. */
     private final boolean registered;
 
@@ -102,7 +98,7 @@ public final class BudgetAllocator extends ForwardingAllocator {
         final long size = layout.size();
         final Budget refused = budget.tryReserve(size);
         if (refused != null) {
-            failures.increment();
+            charges.failed();
             long inUse = refused.used();
             record(refused, size, inUse);
             if (throwOnFailure) {
@@ -117,17 +113,16 @@ public final class BudgetAllocator extends ForwardingAllocator {
         } catch (RuntimeException e) {
             budget.release(size);
             if (e instanceof AllocationException) {
-                failures.increment();
+                charges.failed();
             }
             throw e;
         }
         if (segment == null) {
             budget.release(size);
-            failures.increment();
+            charges.failed();
             return null;
         }
-        if (charged.getAndAdd(size) < 0) {
-            charged.getAndAdd(-size);
+        if (!charges.charged(size)) {
             budget.release(size);
             try {
                 backing.deallocate(segment, layout);
@@ -136,7 +131,6 @@ public final class BudgetAllocator extends ForwardingAllocator {
             }
             requireOpen();
         }
-        allocations.increment();
         return segment;
     }
 
@@ -161,19 +155,16 @@ public final class BudgetAllocator extends ForwardingAllocator {
         requireOpen();
         backing.deallocate(segment, layout);
         final long size = layout.size();
-        if (charged.getAndAdd(-size) >= 0) {
+        if (charges.freed(size)) {
             budget.release(size);
-        } else {
-            charged.getAndAdd(size); // close gave this charge back already
         }
-        deallocations.increment();
     }
 
     /** Counts of this stage; {@code bytesReserved} is the backing allocator's. */
     @Override
     public AllocatorStats stats() {
-        return new AllocatorStats(allocations.sum(), deallocations.sum(), failures.sum(),
-                Math.max(0, charged.get()), backing.stats().bytesReserved());
+        final long[] folded = charges.fold();
+        return new AllocatorStats(folded[0], folded[1], folded[2], folded[3], backing.stats().bytesReserved());
     }
 
     /** Gives the charges of allocations never deallocated back to the budget. */
@@ -182,7 +173,7 @@ public final class BudgetAllocator extends ForwardingAllocator {
         if (registered) {
             backing.removeDependent(this);
         }
-        final long outstanding = charged.getAndAdd(CLOSED);
+        final long outstanding = charges.close();
         if (outstanding > 0) {
             budget.release(outstanding);
         }

@@ -32,21 +32,18 @@ import java.util.concurrent.atomic.LongAdder;
  * }
  * }
  *
- * <p>Thread-safe when the backing allocator is. Counters are {@link LongAdder}s, so threads do not contend on one
- * cache line; a snapshot of a busy allocator is not atomic. Site capture walks the stack on every allocation and
+ * <p>Thread-safe when the backing allocator is. Counters are striped by thread and folded on read, so threads
+ * on different stripes write no common cache line. A snapshot of a busy allocator is not atomic (each figure was
+ * true at some instant during the read), but it keeps the invariants of a quiet one: deallocations never exceed
+ * allocations and bytes in use are never negative, even when one thread frees what another allocated. Site capture walks the stack on every allocation and
  * costs microseconds: keep it for diagnosis. The MXBean is unregistered on close.
  */
 public final class StatsAllocator extends ForwardingAllocator implements AllocatorStatsMXBean {
 
-    /** Size classes: class {@code c} counts sizes in {@code (2^(c-1), 2^c]}; class 0 counts sizes 0 and 1. */
-    private static final int CLASSES = 64;
+    private static final int CLASSES = StatsCounts.CLASSES;
 
     private final String name;
-    private final LongAdder allocations = new LongAdder();
-    private final LongAdder deallocations = new LongAdder();
-    private final LongAdder failures = new LongAdder();
-    private final LongAdder bytesInUse = new LongAdder();
-    private final LongAdder[] bySize = new LongAdder[CLASSES];
+    private final StatsCounts counts = new StatsCounts();
     private final ConcurrentHashMap<String, LongAdder> bySite;
     private final ObjectName objectName;
 
@@ -63,9 +60,6 @@ public final class StatsAllocator extends ForwardingAllocator implements Allocat
     public StatsAllocator(String name, Allocator backing, boolean captureSites, boolean jmx, boolean ownsBacking) {
         super("stats(" + name + ")", backing, ownsBacking);
         this.name = Objects.requireNonNull(name, "name");
-        for (int i = 0; i < CLASSES; i++) {
-            bySize[i] = new LongAdder();
-        }
         this.bySite = captureSites ? new ConcurrentHashMap<>() : null;
         this.objectName = jmx ? register(name) : null;
     }
@@ -129,10 +123,7 @@ public final class StatsAllocator extends ForwardingAllocator implements Allocat
     }
 
     private MemorySegment counted(MemorySegment segment, Layout layout) {
-        final long size = layout.size();
-        allocations.increment();
-        bytesInUse.add(size);
-        bySize[sizeClass(size)].increment();
+        counts.allocated(layout.size());
         final ConcurrentHashMap<String, LongAdder> bySite = this.bySite;
         if (bySite != null) {
             bySite.computeIfAbsent(CallSites.innermost(), s -> new LongAdder()).increment();
@@ -141,7 +132,7 @@ public final class StatsAllocator extends ForwardingAllocator implements Allocat
     }
 
     private void failed(Layout layout, String reason) {
-        failures.increment();
+        counts.failed();
         AllocationFailedEvent event = new AllocationFailedEvent();
         if (event.shouldCommit()) {
             event.allocator = toString();
@@ -152,42 +143,37 @@ public final class StatsAllocator extends ForwardingAllocator implements Allocat
         }
     }
 
-    static int sizeClass(long size) {
-        return size <= 1 ? 0 : CLASSES - Long.numberOfLeadingZeros(size - 1);
-    }
-
     @Override
     public void deallocate(MemorySegment segment, Layout layout) {
         requireOpen();
         backing.deallocate(segment, layout);
-        deallocations.increment();
-        bytesInUse.add(-layout.size());
+        counts.freed(layout.size());
     }
 
     @Override
     public AllocatorStats stats() {
-        return new AllocatorStats(allocations.sum(), deallocations.sum(), failures.sum(), bytesInUse.sum(),
-                backing.stats().bytesReserved());
+        final long[] folded = counts.fold();
+        return new AllocatorStats(folded[0], folded[1], folded[2], folded[3], backing.stats().bytesReserved());
     }
 
     @Override
     public long getAllocations() {
-        return allocations.sum();
+        return counts.allocations();
     }
 
     @Override
     public long getDeallocations() {
-        return deallocations.sum();
+        return counts.deallocations();
     }
 
     @Override
     public long getFailures() {
-        return failures.sum();
+        return counts.failures();
     }
 
     @Override
     public long getBytesInUse() {
-        return bytesInUse.sum();
+        return counts.bytesInUse();
     }
 
     @Override
@@ -203,7 +189,7 @@ public final class StatsAllocator extends ForwardingAllocator implements Allocat
     public Map<Long, Long> sizeHistogram() {
         Map<Long, Long> histogram = new TreeMap<>();
         for (int c = 0; c < CLASSES; c++) {
-            long count = bySize[c].sum();
+            long count = counts.ofClass(c);
             if (count != 0) {
                 histogram.put(c == CLASSES - 1 ? Long.MAX_VALUE : 1L << c, count);
             }
