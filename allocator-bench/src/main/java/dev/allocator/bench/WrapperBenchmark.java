@@ -24,15 +24,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * What the {@code budget} and {@code stats} wrappers add to an allocation + free of 64 B, on one thread and on
- * several threads sharing one allocator. The rows of one run, at one thread count:
+ * several threads sharing one allocator. The {@code spec} of each row, at one thread count:
  * <ul>
- *   <li>{@code base}: {@code pool(blockSize=64, capacity=65536)} alone. The pool is the base because it scales by
- *       itself (each platform thread takes and frees through a lane of its own), so whatever grows with the thread
+ *   <li>{@code pool(blockSize=64, capacity=65536) > system} alone, the base. The pool is the base because it scales
+ *       by itself (each platform thread takes and frees through a lane of its own), so whatever grows with the thread
  *       count in the other rows is the wrapper's;</li>
- *   <li>{@code budget}: {@code budget(limit=1GiB) > pool(...)}, the same pool under a byte limit;</li>
- *   <li>{@code stats}: {@code stats(jmx=false) > pool(...)}, the same pool with counters.</li>
+ *   <li>{@code budget(limit=1GiB) > pool(...)}: the same pool under a byte limit;</li>
+ *   <li>{@code stats(jmx=false) > pool(...)}: the same pool with counters.</li>
  * </ul>
- * What a wrapper adds is its row minus {@code base}; run with {@code -t 1} and {@code -t 2} (the {@code -Pfull-bench}
+ * What a wrapper adds is its row minus the base (the report's "what each wrapper costs" table); run with {@code -t 1} and {@code -t 2} (the {@code -Pfull-bench}
  * profile does both) and compare the differences. The allocator is shared by all threads ({@link Scope#Benchmark}).
  *
  * {@snippet lang = "shell" :
@@ -53,21 +53,20 @@ public class WrapperBenchmark {
     /** Bytes per allocation. */
     static final Layout LAYOUT = Layout.of(64, Long.BYTES);
 
-    /** The row: the base alone, or a wrapper over it. */
-    @Param({"base", "budget", "stats"})
-    public String wrapper;
+    /** The row: the base alone, or a wrapper over it (the values must stay {@link #BASE} and wrappers over it). */
+    @Param({"pool(blockSize=64, capacity=65536) > system", "budget(limit=1GiB) > pool(blockSize=64, capacity=65536) > "
+            + "system", "stats(jmx=false) > pool(blockSize=64, capacity=65536) > system"})
+    public String spec;
 
     private Allocator allocator;
 
     /** Opens the row's allocator, shared by every benchmark thread. */
     @Setup(Level.Trial)
     public void open() {
-        allocator = Allocators.open(switch (wrapper) {
-            case "base" -> BASE;
-            case "budget" -> "budget(limit=1GiB) > " + BASE;
-            case "stats" -> "stats(name=wrapper-benchmark, jmx=false) > " + BASE;
-            default -> throw new IllegalArgumentException("wrapper must be base, budget or stats: wrapper=" + wrapper);
-        });
+        if (!spec.endsWith(BASE)) {
+            throw new IllegalArgumentException("the spec must end with the base " + BASE + ": spec=" + spec);
+        }
+        allocator = Allocators.open(spec);
     }
 
     /** Closes it. */
@@ -78,7 +77,7 @@ public class WrapperBenchmark {
 
     /** One allocation, one write, one free. */
     @Benchmark
-    public long allocateFree() {
+    public long spec() {
         final Allocator allocator = this.allocator;
         MemorySegment block = allocator.allocate(LAYOUT);
         block.set(JAVA_LONG, 0, 1L);

@@ -33,7 +33,8 @@ import java.util.regex.PatternSyntaxException;
 public final class BenchReport {
 
     /** The default pattern for our allocators' benchmark names. */
-    public static final String OURS = "(pool|arena|system|index|bump|reset|spec).*";
+    public static final String OURS = "(pool|arena|system|index|bump|reset|spec|sharedPool|localCache|tryAllocate"
+            + "|packet|ioBuffer|striped|lockFree|concurrentHashMap|pair).*";
 
     /** The Markdown file's name. */
     public static final String MARKDOWN = "benchmarks.md";

@@ -24,29 +24,44 @@ final class MarkdownReport {
      */
 
     /** What each of this module's groups measures, written above its tables. */
-    static final Map<String, String> DESCRIPTIONS = Map.of(
-            "Pair", "One allocation, one `long` written into it, one free (the arena: no free, a reset every "
+    static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+            Map.entry("Pair", "One allocation, one `long` written into it, one free (the arena: no free, a reset every "
                     + "`chunkSize / size / 2` allocations). Shared by all threads: pool, system, Netty's "
-                    + "allocators; per thread: the rest.",
-            "Handoff", "Producer/consumer: one thread allocates and writes, hands the block over an SPSC queue, "
+                    + "allocators; per thread: the rest."),
+            Map.entry("Handoff", "Producer/consumer: one thread allocates and writes, hands the block over an SPSC queue, "
                     + "the other reads and frees it. Always 2 threads; the score is the time per operation "
-                    + "averaged over both. `queue` is the hand-off alone.",
-            "Burst", "Allocate `blocks` blocks (one `long` written into each), then free them all. One operation "
-                    + "is the whole burst: divide by `blocks` for the cost per block.",
-            "Pool", "The pool alone, through the `Allocator` interface and through its index API, against malloc "
-                    + "(`PoolBenchmark`'s javadoc has the details).",
-            "Arena", "Small allocations in phases, each phase ended at once (`ArenaBenchmark`'s javadoc has the "
-                    + "details): our bump arenas against the JDK's arenas and slicing allocator.",
-            "MixedSize", "Sizes drawn from 16 B to 4 KiB with a fixed seed, one allocate + one free per operation: "
+                    + "averaged over both. `queue` is the hand-off alone."),
+            Map.entry("Burst", "Allocate `blocks` blocks (one `long` written into each), then free them all. One operation "
+                    + "is the whole burst: divide by `blocks` for the cost per block."),
+            Map.entry("Pool", "The pool alone, through the `Allocator` interface and through its index API, against malloc "
+                    + "(`PoolBenchmark`'s javadoc has the details)."),
+            Map.entry("Arena", "Small allocations in phases, each phase ended at once (`ArenaBenchmark`'s javadoc has the "
+                    + "details): our bump arenas against the JDK's arenas and slicing allocator."),
+            Map.entry("MixedSize", "Sizes drawn from 16 B to 4 KiB with a fixed seed, one allocate + one free per operation: "
                     + "allocators opened from the `spec` shown (shared by all threads), against malloc/free and "
                     + "Netty's pooled direct buffers. The last table gives each wrapper's cost over the allocator it "
-                    + "wraps.",
-            "LiveSet", "4 KiB blocks with `live` bytes held per thread: `ring` frees the oldest and allocates a new "
+                    + "wraps."),
+            Map.entry("LiveSet", "4 KiB blocks with `live` bytes held per thread: `ring` frees the oldest and allocates a new "
                     + "one per operation; `fillDrain` allocates up to `live`, then frees it all, one call per "
-                    + "operation (`LiveSetBenchmark`'s javadoc has the details).");
+                    + "operation (`LiveSetBenchmark`'s javadoc has the details)."),
+            Map.entry("System", "The `system` allocator (malloc through the FFM `Linker`, every live allocation in its "
+                    + "registry, shared by all threads) and `system(track=false)` (no registry for small blocks) "
+                    + "against raw malloc/free through a critical downcall: one allocate, one `long` written, one "
+                    + "free."),
+            Map.entry("Registry", "The registry designs `system` chose between, each around one malloc + free: "
+                    + "`striped` (the one it uses: open-addressing tables of primitives, one lock per stripe), "
+                    + "`lockFree` (a compare-and-set table with tombstones), `concurrentHashMap` (the registry it "
+                    + "replaced), against malloc/free alone."),
+            Map.entry("Wrapper", "What `budget` and `stats` add to a pool's allocate + free of 64 B, the allocator "
+                    + "shared by all threads (`WrapperBenchmark`'s javadoc has the details); the last table gives "
+                    + "each wrapper's cost over the pool, per thread count."),
+            Map.entry("Packet", "One packet taken, one `long` written, the packet given back: the lease form "
+                    + "(`packetLease`) and the index form (`packetIndex`) of `PacketPool`, against the pool beneath "
+                    + "alone (`poolPair`, `poolIndex`) and Netty's pooled, reference-counted `ByteBuf`; and an I/O "
+                    + "buffer acquired, marked in flight, completed and released (`ioBuffer`)."));
 
-    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst", "Pool", "Arena", "MixedSize",
-            "LiveSet");
+    private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst", "Pool", "System", "Registry",
+            "Arena", "MixedSize", "LiveSet", "Wrapper", "Packet");
 
     private MarkdownReport() {
     }
