@@ -42,8 +42,8 @@ public class BudgetLincheckTest {
 
     @Test
     void shouldRefuseOnlyRequestsOverALimit() {
-        new ModelCheckingOptions().iterations(Integer.getInteger("budget.lincheck.iterations", 30))
-                .invocationsPerIteration(Integer.getInteger("budget.lincheck.invocations", 1000))
+        new ModelCheckingOptions().iterations(Integer.getInteger("budget.lincheck.iterations", 10))
+                .invocationsPerIteration(Integer.getInteger("budget.lincheck.invocations", 500))
                 .threads(2).actorsPerThread(2).check(BudgetLincheckTest.class);
     }
 }

@@ -53,8 +53,8 @@ public class StripedBudgetLincheckTest {
 
     @Test
     void shouldNeverExceedTheLimitNorRefuseWhatFits() {
-        new ModelCheckingOptions().iterations(Integer.getInteger("budget.lincheck.iterations", 30))
-                .invocationsPerIteration(Integer.getInteger("budget.lincheck.invocations", 1000))
+        new ModelCheckingOptions().iterations(Integer.getInteger("budget.lincheck.iterations", 10))
+                .invocationsPerIteration(Integer.getInteger("budget.lincheck.invocations", 500))
                 .threads(2).actorsPerThread(3).check(StripedBudgetLincheckTest.class);
     }
 }

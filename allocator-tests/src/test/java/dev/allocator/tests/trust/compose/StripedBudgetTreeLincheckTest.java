@@ -40,8 +40,8 @@ public class StripedBudgetTreeLincheckTest {
 
     @Test
     void shouldGrantWhatFitsOnceTheTreesCreditIsTakenBack() {
-        new ModelCheckingOptions().iterations(Integer.getInteger("budget.lincheck.iterations", 30))
-                .invocationsPerIteration(Integer.getInteger("budget.lincheck.invocations", 1000))
+        new ModelCheckingOptions().iterations(Integer.getInteger("budget.lincheck.iterations", 10))
+                .invocationsPerIteration(Integer.getInteger("budget.lincheck.invocations", 500))
                 .threads(2).actorsPerThread(3).check(StripedBudgetTreeLincheckTest.class);
     }
 }

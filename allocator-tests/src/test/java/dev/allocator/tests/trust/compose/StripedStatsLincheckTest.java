@@ -50,8 +50,8 @@ public class StripedStatsLincheckTest {
 
     @Test
     void shouldKeepSnapshotInvariantsWhileAllocationsAndFreesRace() {
-        new ModelCheckingOptions().iterations(Integer.getInteger("stats.lincheck.iterations", 30))
-                .invocationsPerIteration(Integer.getInteger("stats.lincheck.invocations", 1000))
+        new ModelCheckingOptions().iterations(Integer.getInteger("stats.lincheck.iterations", 10))
+                .invocationsPerIteration(Integer.getInteger("stats.lincheck.invocations", 500))
                 .threads(2).actorsPerThread(3).check(StripedStatsLincheckTest.class);
     }
 }
