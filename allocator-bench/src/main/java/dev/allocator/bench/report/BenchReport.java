@@ -153,7 +153,7 @@ public final class BenchReport {
                 throw new IllegalArgumentException(input + " is not a JMH JSON result file: " + e.getMessage(), e);
             }
             for (Result r : results) {
-                byKey.put(r.group() + "." + r.name() + "@" + r.config(), r);
+                byKey.put(r.group() + "." + r.name() + "@" + r.threads() + ":" + r.paramsText(), r);
             }
         }
         if (byKey.isEmpty()) {

@@ -25,7 +25,7 @@ final class SvgChart {
     static final String OURS = "#1f6fb4";
     static final String PEER = "#a0a0a0";
     private static final int MIN_LABEL = 120;
-    private static final double CHAR_WIDTH = 6.8;
+    private static final double CHAR_WIDTH = 7.6;
     private static final int VALUE = 70;
     private static final int BARS = 620;
     private static final int ROW = 18;

@@ -170,6 +170,20 @@ class BenchReportTest {
     }
 
     @Test
+    void shouldKeepEverySpecOfOneConfigurationWhenReadingFiles() throws IOException {
+        Path file = out.resolve("specs.json");
+        String entry = """
+                {"benchmark": "dev.allocator.bench.WrapperBenchmark.spec", "mode": "avgt", "threads": 1,
+                 "params": {"spec": "%s"}, "primaryMetric": {"score": %s, "scoreError": 1.0, "scoreUnit": "ns/op"}}""";
+        Files.writeString(file, "[" + entry.formatted("pool > system", "20.0") + ","
+                + entry.formatted("budget > pool > system", "30.0") + "]");
+
+        List<Result> results = BenchReport.read(List.of(file));
+
+        assertEquals(2, results.size(), "two specs of one configuration are two results: " + results);
+    }
+
+    @Test
     void shouldCompareAPeerWithoutSomeParametersInEveryConfigurationItAgreesWith() {
         Result.Run run = new Result.Run("1.37", "25", "vm", List.of(), 1, "1 x 1 s", "1 x 1 s");
         List<Result> results = List.of(
