@@ -34,7 +34,8 @@ public final class BenchReport {
 
     /** The default pattern for our allocators' benchmark names. */
     public static final String OURS = "(pool|arena|system|index|bump|reset|spec|sharedPool|localCache|tryAllocate"
-            + "|packet|ioBuffer|striped|lockFree|concurrentHashMap|pair).*";
+            + "|packet|ioBuffer|striped|lockFree|concurrentHashMap|pair|sizeclasses|segment(Buffer|SizeClasses|Pool)"
+            + "|pages|secure|spsc|mpmc|handOver).*";
 
     /** The Markdown file's name. */
     public static final String MARKDOWN = "benchmarks.md";

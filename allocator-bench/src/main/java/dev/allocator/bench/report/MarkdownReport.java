@@ -58,10 +58,33 @@ final class MarkdownReport {
             Map.entry("Packet", "One packet taken, one `long` written, the packet given back: the lease form "
                     + "(`packetLease`) and the index form (`packetIndex`) of `PacketPool`, against the pool beneath "
                     + "alone (`poolPair`, `poolIndex`) and Netty's pooled, reference-counted `ByteBuf`; and an I/O "
-                    + "buffer acquired, marked in flight, completed and released (`ioBuffer`)."));
+                    + "buffer acquired, marked in flight, completed and released (`ioBuffer`)."),
+            Map.entry("Netty", "A Netty direct buffer's life in a handler: `directBuffer(size)`, one `long` written, "
+                    + "`release()`, through our `SegmentByteBufAllocator` over `sizeclasses > system` "
+                    + "(`segmentSizeClasses`) and over a pool of `size`-byte blocks (`segmentPool`), against Netty "
+                    + "4.2's pooled and adaptive allocators; every allocator shared by all threads."),
+            Map.entry("Arrow", "Building an Arrow vector of `rows` values (allocate, set every value, read one, close) "
+                    + "through a `RootAllocator` with each allocation manager: ours over a pool (`pool`) and over "
+                    + "`sizeclasses > system` (`sizeclasses`), against Arrow's Netty and Unsafe managers."),
+            Map.entry("AgronaView", "Re-wrapping an Agrona `MutableDirectBuffer` over the next pooled block and "
+                    + "encoding then decoding an SBE-like message in it: our scope-checked `SegmentBuffer` against "
+                    + "Agrona's raw-address `UnsafeBuffer` and the bare `MemorySegment` (`segment`, the floor); "
+                    + "`NoWrap` rows keep one block wrapped."),
+            Map.entry("Pages", "One allocate, one write, one free from the page-level providers: `pages` (mmap/munmap), "
+                    + "`secure` (guard pages, mlock, no-dump, canary, wipe, a scope per allocation) and a pool whose "
+                    + "slab is secure memory (`poolOverSecure`), against `system` (malloc/free)."),
+            Map.entry("Ring", "Two threads handing over `int` indices, one per operation: our `SpscIndexRing` "
+                    + "(`spsc`; `spscBatch` moves 16 per call, scored per index) and `MpmcIndexRing` (`mpmc`), state "
+                    + "in a native segment, against JCTools' `SpscArrayQueue<Integer>` and Agrona's "
+                    + "`OneToOneRingBuffer` with 4-byte messages. Always one producer and one consumer; the score is "
+                    + "the time per operation averaged over both."),
+            Map.entry("ShmHandover", "Block hand-over through a `SharedPool` and fill/completion `SpscIndexRing`s, as "
+                    + "AF_XDP does: the echo side is a thread of this JVM (`peer=thread`) or a second JVM mapping the "
+                    + "same files (`peer=process`); the score is the time per block."));
 
     private static final List<String> ORDER = List.of("Pair", "Handoff", "Burst", "Pool", "System", "Registry",
-            "Arena", "MixedSize", "LiveSet", "Wrapper", "Packet");
+            "Arena", "MixedSize", "LiveSet", "Wrapper", "Packet", "Netty", "Arrow", "AgronaView", "Pages", "Ring",
+            "ShmHandover");
 
     private MarkdownReport() {
     }
@@ -221,8 +244,8 @@ final class MarkdownReport {
     }
 
     private static void ratios(StringBuilder out, List<Result> results, Predicate<String> ours) {
-        List<Result> mine = results.stream().filter(r -> ours.test(r.name())).toList();
-        List<Result> peers = results.stream().filter(r -> !ours.test(r.name())).toList();
+        List<Result> mine = results.stream().filter(r -> r.isOurs(ours)).toList();
+        List<Result> peers = results.stream().filter(r -> !r.isOurs(ours)).toList();
         if (mine.isEmpty() || peers.isEmpty()) {
             return;
         }
@@ -266,7 +289,7 @@ final class MarkdownReport {
     }
 
     private static String label(Result r, Predicate<String> ours) {
-        return ours.test(r.name()) ? "**" + r.label() + "**" : r.label();
+        return r.isOurs(ours) ? "**" + r.label() + "**" : r.label();
     }
 
     private static int compareScores(Result a, Result b) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * One JMH result: one benchmark method (or {@code @Group}) at one thread count and one set of {@code @Param}s.
@@ -44,29 +45,56 @@ record Result(String group, String name, String mode, int threads, SortedMap<Str
     }
 
     /**
-     * The parameter that names the allocator under test rather than the workload: results that differ only in it
-     * are rows of one table (each spec beside the peers), not tables of their own.
+     * The parameters that name the allocator under test rather than the workload ({@code spec}: a spec string;
+     * {@code manager}: an Arrow allocation manager): results that differ only in one of them are rows of one table
+     * (each beside the peers), not tables of their own.
      */
+    static final List<String> SUBJECTS = List.of("spec", "manager");
+
+    /** The subject parameter of {@link #SUBJECTS} whose rows get a wrapper-cost table. */
     static final String SPEC = "spec";
 
+    /** This result's subject: the value of its first {@link #SUBJECTS} parameter, or {@code null}. */
+    String subject() {
+        for (String key : SUBJECTS) {
+            String value = params.get(key);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
     /**
-     * The configuration this result was measured in: thread count and the workload's parameters (all but
-     * {@link #SPEC}), e.g. {@code 1 thread, size=64}.
+     * Whether this is one of our allocators: its method name matches, or its subject does (an Arrow benchmark
+     * method measures every manager; the {@code manager} parameter says whose).
+     *
+     * @param ours the pattern BenchReport builds from {@code --ours}
+     * @return true for ours
+     */
+    boolean isOurs(Predicate<String> ours) {
+        String subject = subject();
+        return ours.test(name) || subject != null && ours.test(subject);
+    }
+
+    /**
+     * The configuration this result was measured in: thread count and the workload's parameters (all but the
+     * {@link #SUBJECTS}), e.g. {@code 1 thread, size=64}.
      */
     String config() {
         StringBuilder out = new StringBuilder().append(threads).append(threads == 1 ? " thread" : " threads");
         params.forEach((k, v) -> {
-            if (!k.equals(SPEC)) {
+            if (!SUBJECTS.contains(k)) {
                 out.append(", ").append(k).append('=').append(v);
             }
         });
         return out.toString();
     }
 
-    /** The row's name: the method, followed by its spec when it has one, e.g. {@code spec: sizeclasses > system}. */
+    /** The row's name: the method, followed by its subject when it has one, e.g. {@code spec: sizeclasses > system}. */
     String label() {
-        String spec = params.get(SPEC);
-        return spec == null ? name : name + ": " + spec;
+        String subject = subject();
+        return subject == null ? name : name + ": " + subject;
     }
 
     /** The parameters without the thread count, for comparing thread counts. */

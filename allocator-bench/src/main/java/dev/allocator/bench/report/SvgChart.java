@@ -89,7 +89,7 @@ final class SvgChart {
         for (Result r : results) {
             double value = r.score() > 0 ? r.score() : Math.pow(10, low);
             double width = BARS * (Math.log10(value) - low) / (high - low);
-            boolean mine = ours.test(r.name());
+            boolean mine = r.isOurs(ours);
             out.append(text(label - 6, y + 13, escape(r.label()), "text-anchor=\"end\""
                     + (mine ? " font-weight=\"bold\"" : "")));
             out.append(rect(label, y + 3, Math.max(1, width), ROW - 5, mine ? OURS : PEER));

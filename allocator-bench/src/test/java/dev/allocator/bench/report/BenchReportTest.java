@@ -170,6 +170,24 @@ class BenchReportTest {
     }
 
     @Test
+    void shouldCompareArrowManagersInOneTableWithOursByTheManagerParameter() {
+        Result.Run run = new Result.Run("1.37", "25", "vm", List.of(), 1, "1 x 1 s", "1 x 1 s");
+        java.util.function.BiFunction<String, Double, Result> manager = (name, score) -> new Result("Arrow",
+                "intVector", "avgt", 1, new java.util.TreeMap<>(java.util.Map.of("manager", name, "rows", "1024")),
+                score, 0.5, "ns/op", 0.0, run);
+        List<Result> results = List.of(manager.apply("pool", 100.0), manager.apply("sizeclasses", 150.0),
+                manager.apply("netty", 200.0), manager.apply("unsafe", 300.0));
+
+        String markdown = MarkdownReport.render(results, MACHINE, BenchReport.ours(BenchReport.OURS), "", null, "");
+
+        String table = section(markdown, "### Arrow: 1 thread, rows=1024");
+        assertTrue(table.contains("| **intVector: pool** | 2.00× faster | 3.00× faster |"),
+                "our managers against Arrow's in one table:\n" + table);
+        assertTrue(table.contains("| **intVector: sizeclasses** | 1.33× faster | 2.00× faster |"), table);
+        assertFalse(table.contains("**intVector: netty**"), "Arrow's managers are peers:\n" + table);
+    }
+
+    @Test
     void shouldKeepEverySpecOfOneConfigurationWhenReadingFiles() throws IOException {
         Path file = out.resolve("specs.json");
         String entry = """
