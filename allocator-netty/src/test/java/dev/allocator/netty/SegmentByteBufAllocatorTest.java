@@ -11,6 +11,8 @@ import io.netty.buffer.UnpooledHeapByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -233,6 +235,20 @@ class SegmentByteBufAllocatorTest {
 
     private static void leak(SegmentByteBufAllocator buffers) {
         buffers.directBuffer(128).touch("leaked-by-test");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"budget(limit=64MiB) > sizeclasses", "pool(blockSize=2KiB, capacity=4096) | sizeclasses",
+            "checked(onLeak=throw) > sizeclasses"})
+    void shouldServeEverySpecTheGuideSuggests(String spec) {
+        try (SegmentByteBufAllocator guided = new SegmentByteBufAllocator(spec)) {
+            for (int capacity : new int[] {0, 100, 2048, 70_000}) {
+                ByteBuf buffer = guided.directBuffer(capacity, Integer.MAX_VALUE).writeBytes(new byte[capacity + 1]);
+                assertEquals(capacity + 1, buffer.readableBytes());
+                buffer.release();
+            }
+            assertEquals(0, guided.allocator().stats().liveAllocations());
+        }
     }
 
     @Test
