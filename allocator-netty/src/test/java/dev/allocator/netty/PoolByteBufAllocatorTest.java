@@ -1,0 +1,26 @@
+package dev.allocator.netty;
+
+import io.netty.buffer.AbstractByteBufAllocatorTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Netty's allocator tests over the pool spec (a pool of 4 KiB blocks; malloc for other sizes). */
+class PoolByteBufAllocatorTest extends AbstractByteBufAllocatorTest<SegmentByteBufAllocator> {
+
+    @RegisterExtension
+    static final HostSuite SUITE = HostSuite.over(HostSuite.POOL);
+
+    @Override
+    protected SegmentByteBufAllocator newAllocator(boolean preferDirect) {
+        return SUITE.adapter(0, preferDirect);
+    }
+
+    @Override
+    protected SegmentByteBufAllocator newUnpooledAllocator() {
+        return SUITE.adapter(0, false);
+    }
+
+    /** Netty's check that a pooled allocator reuses its chunks: it measures heap buffers, which stay Netty's. */
+    @Override
+    public void shouldReuseChunks() {
+    }
+}

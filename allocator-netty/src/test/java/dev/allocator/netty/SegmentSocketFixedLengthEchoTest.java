@@ -1,0 +1,19 @@
+package dev.allocator.netty;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.testsuite.transport.socket.SocketFixedLengthEchoTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+/** Netty's {@code SocketFixedLengthEchoTest} with {@code ChannelOption.ALLOCATOR} set to adapters over both host specs. */
+class SegmentSocketFixedLengthEchoTest extends SocketFixedLengthEchoTest {
+
+    @RegisterExtension
+    static final HostSuite SUITE = HostSuite.over(HostSuite.SIZECLASSES, HostSuite.POOL);
+
+    @Override
+    protected List<ByteBufAllocator> newAllocators() {
+        return SUITE.adapters();
+    }
+}
