@@ -1,7 +1,7 @@
 /**
  * Apache Arrow over this project's allocators: {@link dev.allocator.arrow.SegmentAllocationManager#factory} gives
- * Arrow an {@code AllocationManager.Factory} whose buffers take their memory from an {@link dev.allocator.api.Allocator}
- * and give it back when Arrow releases the last reference.
+ * Arrow an {@code AllocationManager.Factory} whose buffers take their memory from an
+ * {@link dev.allocator.api.Allocator} and give it back when Arrow releases the last reference.
  *
  * {@snippet :
  * try (Allocator pool = Allocators.open("pool(blockSize=64KiB, capacity=256) | sizeclasses > system");

@@ -39,10 +39,11 @@ import java.util.function.ToDoubleFunction;
  *
  * <h2>Lifetime</h2>
  * Like Micrometer's own binders, the meters hold the allocator through a weak reference, and so does this binder:
- * neither keeps an allocator alive. After the allocator is closed the meters go on reading
- * {@link Allocator#stats()}, which every allocator answers after close (its final counts; most report {@code bytesReserved} 0 then). Once the allocator has
- * been garbage collected, the gauges read {@code NaN} and the counters keep their last value. Remove the meters from
- * the registry ({@code registry.remove(meter)}) when the allocator's name will not come back.
+ * neither keeps an allocator alive. After the allocator is closed the meters go on reading {@link Allocator#stats()},
+ * which every allocator answers after close (its final counts; most report {@code bytesReserved} 0 then). Once the
+ * allocator has been garbage collected, the gauges read {@code NaN} and the counters keep their last value, and
+ * {@link #bindTo} registers nothing. Remove the meters from the registry ({@code registry.remove(meter)}) when the
+ * allocator's name will not come back.
  *
  * <p>Thread-safety: immutable; {@link #bindTo} may be called for several registries, from any thread. Each meter
  * takes its own {@code stats()} snapshot when read, so figures of one scrape of a busy allocator were each true at
@@ -118,7 +119,8 @@ public final class AllocatorMetrics implements MeterBinder {
                 a -> a.stats().bytesInUse());
         gauge(registry, target, MEMORY_RESERVED, "Bytes held from the backing allocator or the operating system",
                 BaseUnits.BYTES, a -> a.stats().bytesReserved());
-        gauge(registry, target, LIVE, "Allocations not yet given back", "allocations", a -> a.stats().liveAllocations());
+        gauge(registry, target, LIVE, "Allocations not yet given back", "allocations",
+                a -> a.stats().liveAllocations());
         counter(registry, target, ALLOCATIONS, "Successful allocations", "allocations", a -> a.stats().allocations());
         counter(registry, target, DEALLOCATIONS, "Successful deallocations", "deallocations",
                 a -> a.stats().deallocations());
