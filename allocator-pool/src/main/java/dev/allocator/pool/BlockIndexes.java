@@ -86,15 +86,17 @@ public final class BlockIndexes {
     }
 
     /**
-     * The segment of block {@code index}: all {@link FixedBlockPool#blockSize()} bytes; the same object every time.
-     * While the block is free its first 4 bytes belong to the pool.
+     * The segment of block {@code index}: all {@link FixedBlockPool#blockSize()} bytes, equal (same address, size and
+     * scope) every time. The pool keeps no segment per block: each call slices the slab's segment, which the JIT
+     * removes (no allocation) when the caller inlines this call and does not keep the segment. While the block is
+     * free its first 4 bytes belong to the pool.
      *
      * @param index the block
      * @return the segment
      * @throws IllegalArgumentException when {@code index} is out of range
      */
     public MemorySegment segment(int index) {
-        return core.blocks[core.checkRange(index)];
+        return core.slab.segment(core.checkRange(index), core.blockSize);
     }
 
     /**
@@ -164,7 +166,7 @@ public final class BlockIndexes {
 
     /** @return the number of blocks; indices run from 0 to this minus 1 */
     public int capacity() {
-        return core.blocks.length;
+        return core.capacity;
     }
 
     /** Returns the pool's {@code toString()}. */
