@@ -43,8 +43,7 @@ import java.util.Objects;
  *   <li><b>Exhaustion.</b> With no free buffer, {@link #acquire()} throws {@link AllocationException} with reason
  *       {@code EXHAUSTED}, {@link #tryAcquire()} returns -1, {@link #acquire(Duration)} waits up to its timeout. No
  *       thread caches: every free buffer is available to every thread.</li>
- *   <li><b>Buffers.</b> {@link #buffer(int)} is an equal segment every time (built on demand from the pool's slab,
- *       which the JIT removes when the caller does not keep it), its
+ *   <li><b>Buffers.</b> {@link #buffer(int)} is the same segment object every time (nothing allocated), its
  *       address a multiple of the alignment (default the page size, as {@code O_DIRECT} needs), for an acquired or
  *       in-flight buffer only. With {@code locked(true)} the buffers are locked into RAM with {@code mlock} when
  *       the pool is built and unlocked when it closes; a lock the kernel refuses fails the build with
@@ -136,7 +135,7 @@ public final class IoBufferPool implements AutoCloseable {
     }
 
     /**
-     * The memory of an acquired or in-flight buffer: {@link #bufferSize()} bytes, an equal segment every time.
+     * The memory of an acquired or in-flight buffer: {@link #bufferSize()} bytes, the same object every time.
      *
      * @param index the buffer
      * @return its segment

@@ -190,8 +190,8 @@ public final class PacketPool implements Allocator {
     }
 
     /**
-     * The whole block of frame {@code index}: {@link #headroom()} bytes, then the payload. An equal segment every
-     * time, built on demand (no allocation when the caller inlines the call and does not keep it); write the payload at offset {@link #headroom()}.
+     * The whole block of frame {@code index}: {@link #headroom()} bytes, then the payload. The same object every
+     * time, so the index forms allocate nothing; write the payload at offset {@link #headroom()}.
      *
      * @param index the frame
      * @return the block's segment, {@link #blockSize()} bytes

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,7 +108,7 @@ class IoBufferPoolTest {
     void shouldHandOutAlignedBuffersThatKeepTheirContents() {
         int index = buffers.acquire();
         MemorySegment buffer = buffers.buffer(index);
-        assertEquals(buffer, buffers.buffer(index));
+        assertSame(buffer, buffers.buffer(index));
         assertEquals(SIZE, buffer.byteSize());
         assertEquals(0, buffer.address() % buffers.alignment());
         assertEquals(4096, Math.min(4096, buffers.alignment()), "page-aligned by default");
