@@ -126,7 +126,7 @@ public final class BlockIndexes {
             final Object won = TABLE.compareAndExchange(this, (MemorySegment[]) null, fresh);
             table = won == null ? fresh : (MemorySegment[]) won;
         }
-        final MemorySegment known = (MemorySegment) SLOT.getAcquire(table, index);
+        final MemorySegment known = table[index]; // plain: a segment's fields are final, safe through a race
         if (known != null) {
             return known;
         }
