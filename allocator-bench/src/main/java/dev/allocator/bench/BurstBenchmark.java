@@ -3,6 +3,7 @@ package dev.allocator.bench;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.Allocators;
 import dev.allocator.api.Layout;
+import dev.allocator.pool.BlockIndexes;
 import dev.allocator.pool.FixedBlockPool;
 import dev.allocator.pool.LocalCache;
 import io.netty.buffer.AdaptiveByteBufAllocator;
@@ -66,6 +67,7 @@ public class BurstBenchmark {
 
     MemorySegment[] segments;
     long[] addresses;
+    int[] indexes;
     ByteBuf[] buffers;
 
     /** Our pool, shared, with room for every thread's burst. */
@@ -151,6 +153,7 @@ public class BurstBenchmark {
     public void arrays() {
         segments = new MemorySegment[blocks];
         addresses = new long[blocks];
+        indexes = new int[blocks];
         buffers = new ByteBuf[blocks];
     }
 
@@ -162,6 +165,28 @@ public class BurstBenchmark {
     @Benchmark
     public long poolLocalCache(PoolState s, LocalState local) {
         return burst(local.cache, s.layout);
+    }
+
+    /**
+     * The pool's index API: the burst keeps ints, as {@code malloc} keeps addresses, so no segment object outlives
+     * its use (the {@code Allocator} rows keep a segment per block, which the pool builds on demand).
+     */
+    @Benchmark
+    public long poolIndex(PoolState s) {
+        final BlockIndexes pool = ((FixedBlockPool) s.pool).indexes();
+        final int[] indexes = this.indexes;
+        final int blocks = this.blocks;
+        long sum = 0;
+        for (int i = 0; i < blocks; i++) {
+            final int index = pool.acquire();
+            pool.segment(index).set(JAVA_LONG, 0, VALUE);
+            indexes[i] = index;
+        }
+        for (int i = 0; i < blocks; i++) {
+            sum += indexes[i];
+            pool.release(indexes[i]);
+        }
+        return sum;
     }
 
     @Benchmark

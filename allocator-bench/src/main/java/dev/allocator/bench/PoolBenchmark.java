@@ -29,7 +29,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Nanoseconds per allocate + free pair on one thread, for the fixed-block pool and its raw-malloc peer, in one run:
  * <ul>
  *   <li>{@code poolAllocator}: {@code allocate(layout)} and {@code deallocate(segment, layout)} through the
- *       {@code Allocator} interface (a full-block request, so the segment is the prebuilt one: no garbage);</li>
+ *       {@code Allocator} interface (a full-block request; the segment is built on demand and, not kept, removed by the JIT);</li>
  *   <li>{@code poolIndex}: {@code acquire()}, {@code segment(index)}, {@code release(index)};</li>
  *   <li>{@code poolBulk}: {@value #BATCH} blocks taken with one {@code acquire(int[], ...)} and given back with one
  *       {@code release(int[], ...)}, reported per block;</li>

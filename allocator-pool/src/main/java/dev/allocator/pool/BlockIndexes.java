@@ -1,6 +1,8 @@
 package dev.allocator.pool;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -28,7 +30,29 @@ import java.util.Objects;
  */
 public final class BlockIndexes {
 
+    /*
+     * Maintainers' notes. segment(index) returns one segment object per block, built on the first call for that block
+     * and kept in `table`, itself made on the first segment() call: the index API's callers keep and compare these
+     * objects (I/O buffer tables), and the heap goes only to pools used that way, at about 44 B per block touched.
+     * The Allocator paths build their segments on demand (Slab.segment) and keep none. Races are benign: the table
+     * is installed by one CAS (the losers use the winner's); of two threads building one block's segment, one installs
+     * it by CAS (release) and the other returns the installed one, so every caller gets the same object.
+     */
+
+    private static final VarHandle TABLE;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(MemorySegment[].class);
+
+    static {
+        try {
+            TABLE = MethodHandles.lookup().findVarHandle(BlockIndexes.class, "table", MemorySegment[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final PoolCore core;
+    /** Block segments handed out by {@link #segment}, by index; null until the first call. */
+    private volatile MemorySegment[] table;
 
     BlockIndexes(PoolCore core) {
         this.core = core;
@@ -86,15 +110,29 @@ public final class BlockIndexes {
     }
 
     /**
-     * The segment of block {@code index}: all {@link FixedBlockPool#blockSize()} bytes; the same object every time.
-     * While the block is free its first 4 bytes belong to the pool.
+     * The segment of block {@code index}: all {@link FixedBlockPool#blockSize()} bytes; the same object every time
+     * (made on the first call for the block and kept: about 44 B of heap per block asked for; the pool's
+     * {@code Allocator} paths keep none). While the block is free its first 4 bytes belong to the pool.
      *
      * @param index the block
      * @return the segment
      * @throws IllegalArgumentException when {@code index} is out of range
      */
     public MemorySegment segment(int index) {
-        return core.blocks[core.checkRange(index)];
+        core.checkRange(index);
+        MemorySegment[] table = this.table;
+        if (table == null) {
+            final MemorySegment[] fresh = new MemorySegment[core.capacity];
+            final Object won = TABLE.compareAndExchange(this, (MemorySegment[]) null, fresh);
+            table = won == null ? fresh : (MemorySegment[]) won;
+        }
+        final MemorySegment known = table[index]; // plain: a segment's fields are final, safe through a race
+        if (known != null) {
+            return known;
+        }
+        final MemorySegment built = core.slab.segment(index, core.blockSize);
+        final Object won = SLOT.compareAndExchangeRelease(table, index, (MemorySegment) null, built);
+        return won == null ? built : (MemorySegment) won;
     }
 
     /**
@@ -164,7 +202,7 @@ public final class BlockIndexes {
 
     /** @return the number of blocks; indices run from 0 to this minus 1 */
     public int capacity() {
-        return core.blocks.length;
+        return core.capacity;
     }
 
     /** Returns the pool's {@code toString()}. */

@@ -320,7 +320,7 @@ public final class FixedBlockPool implements Allocator {
 
     /** @return the number of blocks */
     public int capacity() {
-        return core.blocks.length;
+        return core.capacity;
     }
 
     /** @return the distance between blocks in the slab: the block size padded to the alignment, at least 8 */

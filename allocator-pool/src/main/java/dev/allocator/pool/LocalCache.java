@@ -58,11 +58,12 @@ public final class LocalCache implements Allocator {
      *
      * State: items[0 .. count) are free blocks (state word FREE), a stack; only the owner reads or writes items and
      * count, except held(), which reads count with an opaque read (a hint, exact once the owner is quiet) for stats
-     * messages. Invariant: every block in items is in no list and no other cache (I1 of PoolCore), so a take from
-     * the stack is a plain pop and a plain claim (PoolCore.claim), and a give a plain read of the state word (it must
-     * be the holder's exact layout) and a plain store of FREE. Refill: one popInto of size / 2 from the list (its CAS
-     * is the linearization point); when the list is empty, one block from the pool's tier. Flush: the oldest
-     * size / 2 with one pushMany.
+     * messages. Invariant: every block in items is in no list and no other cache (I1 of PoolCore), and the high-water
+     * mark has seen its index (a refill raises the mark for its whole batch; a give came from a taken block), so a
+     * take from the stack is a plain pop and a plain claim (PoolCore.claimCached, no mark), and a give a plain read
+     * of the state word (its layout part must be the holder's) and a plain store of FREE. Refill: one popInto of
+     * size / 2 from the list (its CAS is the linearization point); when the list is empty, one block from the pool's
+     * tier. Flush: the oldest size / 2 with one pushMany.
      *
      * Close (owner only): closed := true, count := 0 (opaque), leave the pool's registry, then push the blocks to
      * the list unless the pool is closed. A pool close racing with it may close the slab under the push: the push
@@ -163,16 +164,16 @@ public final class LocalCache implements Allocator {
 
     private int take(long word) {
         final int n = count;
-        final int index;
         if (n > 0) {
             count = n - 1;
-            index = items[n - 1];
-        } else {
-            index = refill();
-            if (index == END) {
-                core.countExhaustion();
-                return END;
-            }
+            final int index = items[n - 1];
+            core.claimCached(index, word); // the refill that brought it raised the high-water mark
+            return index;
+        }
+        final int index = refill();
+        if (index == END) {
+            core.countExhaustion();
+            return END;
         }
         core.claim(index, word);
         return index;
@@ -192,6 +193,11 @@ public final class LocalCache implements Allocator {
         final int first = items[0]; // hand out the list's first, as the lanes do
         items[0] = items[taken - 1];
         count = taken - 1;
+        int deepest = 0;
+        for (int i = 0; i < taken - 1; i++) {
+            deepest = Math.max(deepest, items[i]);
+        }
+        core.noteTaken(deepest); // for every block now in the stack: hits skip the mark
         return first;
     }
 
@@ -229,19 +235,19 @@ public final class LocalCache implements Allocator {
     public void release(int index) {
         requireOwned();
         core.requireOpen();
-        if (index < 0 || index >= core.blocks.length || !tryGive(index, core.wholeBlock)) {
+        if (index < 0 || index >= core.capacity || !tryGive(index, core.wholeBlock)) {
             core.give.release(index); // names the fault, or gives a block taken for fewer bytes
         }
     }
 
     /** Gives the block back into this cache when its state word is exactly {@code expected} (plain). */
     private boolean tryGive(int index, long expected) {
-        if (states.statePlain(index) != expected) {
+        if (!states.isHeldAs(index, expected)) {
             return false;
         }
         states.giveUnchecked(index);
         if (core.wipeOnFree) {
-            core.blocks[index].fill((byte) 0);
+            core.slab.zero(index);
         }
         if (core.give.waiting()) {
             core.freeList.push(index); // a timed allocate is waiting: it looks in the list

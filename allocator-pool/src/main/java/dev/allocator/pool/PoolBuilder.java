@@ -4,6 +4,7 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.Allocators;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
+import dev.allocator.pool.internal.BlockStates;
 import dev.allocator.pool.internal.FreeListDescriptor;
 
 import java.lang.foreign.MemoryLayout;
@@ -67,12 +68,12 @@ public final class PoolBuilder {
     /**
      * The size of each block (required, unless {@link #block} is used).
      *
-     * @param blockSize bytes, {@code > 0}
+     * @param blockSize bytes, 1 to 2^40 - 1 (the largest request a block's state word records)
      * @return this builder
-     * @throws IllegalArgumentException when {@code blockSize <= 0}
+     * @throws IllegalArgumentException when {@code blockSize} is outside that range
      */
     public PoolBuilder blockSize(long blockSize) {
-        this.blockSize = Checks.requirePositive(blockSize, "blockSize");
+        this.blockSize = Checks.requireInRange(blockSize, 1, BlockStates.MAX_REQUESTED, "blockSize");
         return this;
     }
 
@@ -221,7 +222,7 @@ public final class PoolBuilder {
      * @throws IllegalArgumentException when the slab's size ({@code stride * capacity}) overflows a {@code long}
      * @throws dev.allocator.api.AllocationException when the backing allocator cannot provide the slab (its
      *         reason), or, with reason {@code TOO_LARGE} and before anything is taken from the backing, when the
-     *         pool's per-block structures (about 72 bytes a block) would need more than half the maximum Java heap
+     *         pool's per-block structures (8 bytes a block) would need more than half the maximum Java heap
      *         or more than the heap has free now (maximum minus used); the message gives the need and both figures
      */
     public FixedBlockPool build() {

@@ -57,7 +57,7 @@ final class PoolBulk {
         }
         if (segments != null) {
             for (int i = 0; i < taken; i++) {
-                segments[offset + i] = core.blocks[into[i]];
+                segments[offset + i] = core.slab.segment(into[i], core.blockSize);
             }
         }
         return taken;
@@ -73,7 +73,7 @@ final class PoolBulk {
         }
         for (int i = offset; i < offset + taken; i++) {
             final long word = core.states.statePlain(into[i]);
-            if (word != BlockStates.FREE) {
+            if (!BlockStates.isFreeWord(word)) {
                 throw core.poison(PoolErrors.takenTwice(into[i], core.slab.address(into[i]), word, core));
             }
         }
@@ -116,7 +116,7 @@ final class PoolBulk {
                 states.giveUnchecked(index);
             }
             if (core.wipeOnFree) {
-                core.blocks[index].fill((byte) 0);
+                core.slab.zero(index);
             }
             if (i > offset) {
                 core.freeList.link(previous, index);

@@ -83,7 +83,8 @@ final class PoolCore {
     }
 
     final Slab slab;
-    final MemorySegment[] blocks;
+    /** The number of blocks. */
+    final int capacity;
     final TaggedFreeList freeList;
     final FreeBlockTier tier;
     final BlockStates states;
@@ -109,7 +110,7 @@ final class PoolCore {
 
     PoolCore(Slab slab, Wipe wipe, boolean checkDoubleFree, int cache, int slots, boolean lanes) {
         this.slab = slab;
-        this.blocks = slab.blocks;
+        this.capacity = slab.capacity;
         this.blockSize = slab.blockSize;
         this.alignment = slab.alignment;
         this.wholeBlock = BlockStates.allocated(blockSize, 0);
@@ -183,10 +184,9 @@ final class PoolCore {
         exhaustions.increment();
     }
 
-    /** The segment of block {@code index} for a request of {@code size} bytes: the prebuilt one when whole. */
+    /** The segment of block {@code index} for a request of {@code size} bytes, built on demand (Slab.segment). */
     MemorySegment segment(int index, long size) {
-        final MemorySegment block = blocks[index];
-        return size == blockSize ? block : block.asSlice(0, size);
+        return slab.segment(index, size);
     }
 
     /**
@@ -222,12 +222,26 @@ final class PoolCore {
      */
     void claim(int index, long word) {
         highWater.onTake(index);
+        claimCached(index, word);
+    }
+
+    /**
+     * {@link #claim} for a block whose index the high-water mark has already seen ({@link #noteTaken}): a LocalCache's
+     * hit.
+     */
+    void claimCached(int index, long word) {
         if (!states.take(index, word)) {
             throw poison(PoolErrors.takenTwice(index, slab.address(index), states.statePlain(index), this));
         }
         if (wipeOnFree) {
-            blocks[index].set(LINK_WORD, 0, 0); // the link, the only non-zero word of a block freed under wipe
+            // the link, the only non-zero word of a block freed under wipe
+            slab.memory.set(LINK_WORD, index * slab.stride, 0);
         }
+    }
+
+    /** Raises the high-water mark for a batch of blocks popped into a cache, {@code deepest} its largest index. */
+    void noteTaken(int deepest) {
+        highWater.onTake(deepest);
     }
 
     /** Marks the pool CORRUPT (the first report is kept) and returns the exception to throw (I3). */
@@ -262,7 +276,7 @@ final class PoolCore {
     }
 
     int checkRange(int index) {
-        if (index < 0 || index >= blocks.length) {
+        if (index < 0 || index >= capacity) {
             throw PoolErrors.indexOutOfRange(index, this);
         }
         return index;
@@ -342,7 +356,7 @@ final class PoolCore {
 
     /** The pool without its counts, in O(1): what error messages name. */
     String describe() {
-        return "pool(" + blockSize + " B x " + blocks.length
+        return "pool(" + blockSize + " B x " + capacity
                 + (state == CLOSED ? ", closed)" : state == CORRUPT ? ", free-list corrupt)" : ")");
     }
 

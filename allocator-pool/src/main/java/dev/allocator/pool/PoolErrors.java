@@ -82,7 +82,7 @@ final class PoolErrors {
     }
 
     static IllegalArgumentException indexOutOfRange(int index, PoolCore pool) {
-        return new IllegalArgumentException("block index must be between 0 and " + (pool.blocks.length - 1)
+        return new IllegalArgumentException("block index must be between 0 and " + (pool.capacity - 1)
                 + ": index=" + index + " (" + pool.describe() + ")");
     }
 
@@ -118,7 +118,7 @@ final class PoolErrors {
      */
     static AllocationException exhausted(Layout layout, PoolCore pool, String how) {
         return new AllocationException(AllocationException.Reason.EXHAUSTED, layout, pool.describe()
-                + " cannot allocate " + layout + ": all " + pool.blocks.length + " blocks are in use" + parked(pool)
+                + " cannot allocate " + layout + ": all " + pool.capacity + " blocks are in use" + parked(pool)
                 + how);
     }
 

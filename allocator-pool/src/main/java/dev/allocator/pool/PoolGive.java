@@ -124,7 +124,7 @@ final class PoolGive {
             if (!states.tryGive(index, expected)) {
                 return false;
             }
-        } else if (states.statePlain(index) == expected) {
+        } else if (states.isHeldAs(index, expected)) {
             states.giveUnchecked(index);
         } else {
             return false;
@@ -159,7 +159,7 @@ final class PoolGive {
     /** Puts block {@code index}, now FREE, where takers find it: the tier, or the list while a thread waits. */
     private void put(int index, boolean zero) {
         if (zero) {
-            core.blocks[index].fill((byte) 0);
+            core.slab.zero(index);
         }
         if (waiting()) { // after the state CAS: see "Timed waits" in the notes
             freeList.push(index);

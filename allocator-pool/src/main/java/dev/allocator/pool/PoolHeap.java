@@ -12,11 +12,10 @@ import dev.allocator.pool.internal.BlockStates;
 final class PoolHeap {
 
     /*
-     * Per block the pool keeps a MemorySegment (the block's own segment object, 40 bytes with compressed oops and
-     * class pointers, 48 without: measured with JOL on JDK 25), a reference to it in the blocks array (4 or 8 bytes)
-     * and a pair of longs in BlockStates (16 bytes, up to 32 with its power-of-two rounding, computed exactly by
-     * BlockStates.heapBytes). The estimate takes the larger figures. Lanes and cache slots are fixed-size (a few
-     * KiB per processor), not counted.
+     * Per block the pool keeps its state in BlockStates and nothing else: block segments are built on demand from
+     * the slab's segment (Slab.segment), so no segment object or reference is kept per block. BlockStates.heapBytes
+     * computes its array exactly (power-of-two rounding and padding included). Lanes and cache slots are fixed-size
+     * (a few KiB per processor), not counted.
      *
      * The limit: half the maximum heap (Runtime.maxMemory), so that the pool leaves the application at least as
      * much as it takes, and no more than is free now (maxMemory minus totalMemory plus freeMemory), since more
@@ -25,15 +24,12 @@ final class PoolHeap {
      * collection; the message says so.
      */
 
-    /** Heap bytes per block besides BlockStates: the segment object and the array reference. */
-    static final long SEGMENT_BYTES = 48 + 8;
-
     private PoolHeap() {
     }
 
     /** The heap the per-block structures of {@code capacity} blocks need, in bytes. */
     static long need(int capacity) {
-        return 16 + SEGMENT_BYTES * capacity + BlockStates.heapBytes(capacity);
+        return BlockStates.heapBytes(capacity);
     }
 
     /**
@@ -50,7 +46,7 @@ final class PoolHeap {
             throw new AllocationException(AllocationException.Reason.TOO_LARGE,
                     Layout.of(Math.max(blockSize, 1), alignment),
                     "a pool of " + capacity + " blocks of " + blockSize + " B needs about " + mib(need)
-                    + " of Java heap for its per-block structures (" + SEGMENT_BYTES + " B a block and its state),"
+                    + " of Java heap for its per-block structures (its state words),"
                     + " more than half the maximum heap (" + mib(max) + ") or more than is free now (" + mib(free)
                     + "): use fewer, larger blocks, or a larger -Xmx");
         }

@@ -28,7 +28,6 @@ final class Slab {
     final long stride;
     final int capacity;
     final MemorySegment memory;
-    final MemorySegment[] blocks;
     final long base;
     final MemorySegment.Scope scope;
     /** log2(stride) when the stride is a power of two, else -1 (then blockOf divides). */
@@ -54,10 +53,6 @@ final class Slab {
         this.memory = MemorySegment.ofAddress(backingSegment.address()).reinterpret(slabLayout.size(), arena, null);
         this.base = memory.address();
         this.strideShift = Long.bitCount(stride) == 1 ? Long.numberOfTrailingZeros(stride) : -1;
-        this.blocks = new MemorySegment[capacity];
-        for (int i = 0; i < capacity; i++) {
-            blocks[i] = memory.asSlice(i * stride, blockSize);
-        }
     }
 
     /**
@@ -99,6 +94,20 @@ final class Slab {
     /** The slab's size in bytes. */
     long bytes() {
         return slabLayout.size();
+    }
+
+    /**
+     * The first {@code size} bytes of block {@code index}, as a new slice of {@link #memory}: nothing per block is
+     * kept on the heap. Small enough to inline, so that a caller that does not let the slice escape gets it
+     * scalar-replaced (no allocation).
+     */
+    MemorySegment segment(int index, long size) {
+        return memory.asSlice(index * stride, size);
+    }
+
+    /** Zeroes block {@code index}. */
+    void zero(int index) {
+        memory.asSlice(index * stride, blockSize).fill((byte) 0);
     }
 
     /** Address of block {@code index}. */

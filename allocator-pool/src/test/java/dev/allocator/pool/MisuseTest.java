@@ -2,6 +2,7 @@ package dev.allocator.pool;
 
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
+import dev.allocator.pool.internal.BlockStates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -237,12 +238,14 @@ class MisuseTest {
     void shouldRejectBadBuilderValues() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FixedBlockPool.builder().blockSize(0))
                 .getMessage().contains("blockSize=0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> FixedBlockPool.builder().blockSize(1L << 40))
+                .getMessage().contains("blockSize=" + (1L << 40)));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FixedBlockPool.builder().alignment(24))
                 .getMessage().contains("alignment=24"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FixedBlockPool.builder().capacity(0))
                 .getMessage().contains("capacity=0"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> FixedBlockPool.builder().blockSize(Long.MAX_VALUE / 2).capacity(1 << 20).build())
+                () -> FixedBlockPool.builder().blockSize(BlockStates.MAX_REQUESTED).capacity(1 << 24).build())
                 .getMessage().contains("overflows"));
     }
 
