@@ -176,7 +176,7 @@ public final class SecureAllocator implements Allocator {
     }
 
     /** Opens, locks and hides from core dumps the data pages; returns why not, or null. */
-    private static String prepare(long dataStart, long dataLength, long base, long length) {
+    private String prepare(long dataStart, long dataLength, long base, long length) {
         int errno = Mman.protect(dataStart, dataLength, RW);
         if (errno != 0) {
             return "mprotect of the data pages failed with " + Mman.describe(errno);
@@ -186,7 +186,8 @@ public final class SecureAllocator implements Allocator {
             long limit = Mman.memlockLimit();
             return "mlock of " + dataLength + " bytes failed with " + Mman.describe(errno) + ": locked memory must "
                     + "fit RLIMIT_MEMLOCK (with what the process has locked already): RLIMIT_MEMLOCK="
-                    + (limit == -1 ? "unlimited" : Long.toString(limit)) + " bytes (ulimit -l; raise it with "
+                    + (limit == -1 ? "unlimited" : Long.toString(limit)) + " bytes, of which this allocator holds "
+                    + secureStats().lockedBytes() + " (ulimit -l; raise it with "
                     + "LimitMEMLOCK= for a systemd service or in /etc/security/limits.conf)";
         }
         errno = Mman.advise(base, length, Mman.MADV_DONTDUMP);

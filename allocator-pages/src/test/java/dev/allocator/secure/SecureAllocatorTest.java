@@ -23,6 +23,12 @@ class SecureAllocatorTest {
 
     static final long PAGE = Mman.pageSize();
 
+    /** Changes the byte at {@code address} to its complement, so it surely differs from what was there. */
+    static void flip(long address) {
+        MemorySegment at = MemorySegment.ofAddress(address).reinterpret(1);
+        at.set(ValueLayout.JAVA_BYTE, 0, (byte) ~at.get(ValueLayout.JAVA_BYTE, 0));
+    }
+
     @Test
     void shouldPlaceTheBytesFlushAgainstTheTrailingGuardPage() {
         try (SecureAllocator secure = (SecureAllocator) Allocators.open("secure")) {
@@ -57,7 +63,7 @@ class SecureAllocatorTest {
             MemorySegment block = secure.allocate(layout);
             assertEquals(0, block.address() % 16);
             assertEquals(2, (-block.address() - 30) & (PAGE - 1), "two bytes of slack before the guard");
-            MemorySegment.ofAddress(block.address() + 31).reinterpret(1).set(ValueLayout.JAVA_BYTE, 0, (byte) 7);
+            flip(block.address() + 31);
             CorruptedCanaryException e = assertThrows(CorruptedCanaryException.class,
                     () -> secure.deallocate(block, layout));
             assertTrue(e.getMessage().contains("slack byte"), e::getMessage);
@@ -70,7 +76,7 @@ class SecureAllocatorTest {
         SecureAllocator secure = new SecureAllocator();
         MemorySegment key = secure.allocate(Layout.of(64));
         long address = key.address();
-        MemorySegment.ofAddress(address - 1).reinterpret(1).set(ValueLayout.JAVA_BYTE, 0, (byte) 0x5a);
+        flip(address - 1);
         CorruptedCanaryException e = assertThrows(CorruptedCanaryException.class,
                 () -> secure.deallocate(key, Layout.of(64)));
         assertTrue(e.getMessage().contains("1 bytes before the allocation"), e::getMessage);
@@ -83,7 +89,7 @@ class SecureAllocatorTest {
     void shouldReportACorruptedCanaryOnCloseAfterFreeingEverything() {
         SecureAllocator secure = new SecureAllocator();
         MemorySegment key = secure.allocate(Layout.of(8));
-        MemorySegment.ofAddress(key.address() - 16).reinterpret(1).set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+        flip(key.address() - 16);
         assertThrows(CorruptedCanaryException.class, secure::close);
         assertEquals(0, secure.stats().bytesReserved());
         secure.close();
