@@ -139,13 +139,18 @@ public final class Mappings {
         return false;
     }
 
-    /** Closes every live allocation's scope first, then removes each and hands it to {@code release}. */
+    /**
+     * Closes every live allocation's scope first (so that no thread touches memory about to be unmapped while the
+     * rest are closed), then removes each, closing the scope of any added meanwhile, and hands it to
+     * {@code release}.
+     */
     public void drain(Consumer<Mapping> release) {
         for (Mapping mapping : live.values()) {
             Scopes.closeIfAlive(mapping.arena());
         }
         for (Mapping mapping : live.values()) {
             if (live.remove(mapping.arena().scope(), mapping)) {
+                Scopes.closeIfAlive(mapping.arena());   // added after the first loop: close it before it goes
                 released(mapping);
                 release.accept(mapping);
             }
