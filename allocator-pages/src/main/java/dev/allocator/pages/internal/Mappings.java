@@ -21,10 +21,13 @@ public final class Mappings {
      * Maintainers' notes.
      *
      * The map is the single source of truth for "live": an allocation is live from the put in add() to the remove in
-     * take() or drain(). remove(scope, mapping) is the linearization point of a free: of two racing frees (or a free
-     * racing close) exactly one removes the entry, and only that one closes the arena and hands the mapping back to
-     * be wiped and unmapped. The arena is closed before the memory is unmapped, so no Java thread can touch a segment
-     * over unmapped memory (closing a shared arena waits for every thread to leave code that is accessing it).
+     * take() or drain(). A free closes the allocation's arena first (idempotent; a racing free may close it too), then
+     * remove(scope, mapping) is its linearization point: of two racing frees (or a free racing close) exactly one
+     * removes the entry and hands the mapping back to be wiped and unmapped; the other finds it gone with its scope
+     * already closed, so it is told "double free" (IllegalStateException), never "foreign". The arena is closed
+     * before the memory is unmapped, so no Java thread can touch a segment over unmapped memory (closing a shared
+     * arena waits for every thread to leave code that is accessing it). Invariant: a mapping not in the map has a
+     * closed scope (drain closes the scope of one added while it runs).
      *
      * Counters: allocations/deallocations/failures are LongAdders; bytesInUse and bytesMapped are added after the put
      * (before the put) and subtracted after the remove, so a snapshot is never negative.
@@ -57,7 +60,8 @@ public final class Mappings {
      * @throws IllegalArgumentException when {@code segment} did not come from here ({@code allocator} named), is a
      *                                  slice of an allocation or its size or {@code layout}'s is not the allocation's
      * @throws IllegalStateException    when the segment's allocation was freed already (its scope is closed), or a
-     *                                  native call in another thread holds the segment (nothing changed then)
+     *                                  native call in another thread holds the segment (the JDK refuses to close
+     *                                  its scope; nothing changed then)
      */
     public Mapping take(MemorySegment segment, Layout layout, Object allocator) {
         Mapping mapping = find(segment, allocator);
@@ -67,14 +71,9 @@ public final class Mappings {
                     + Checks.hex(segment.address()) + " of " + segment.byteSize() + " bytes with " + layout
                     + ", allocation " + Checks.hex(mapping.address()) + " of " + mapping.size() + " bytes");
         }
+        Scopes.closeIfAlive(mapping.arena());
         if (!live.remove(mapping.arena().scope(), mapping)) {
             throw notLive(segment, allocator);
-        }
-        try {
-            Scopes.closeIfAlive(mapping.arena());
-        } catch (IllegalStateException inUse) {
-            live.put(mapping.arena().scope(), mapping);
-            throw inUse;
         }
         released(mapping);
         return mapping;
@@ -131,8 +130,8 @@ public final class Mappings {
      * unmaps it), false when close's drain did.
      */
     public boolean undo(Mapping mapping) {
+        Scopes.closeIfAlive(mapping.arena());
         if (live.remove(mapping.arena().scope(), mapping)) {
-            Scopes.closeIfAlive(mapping.arena());
             released(mapping);
             return true;
         }

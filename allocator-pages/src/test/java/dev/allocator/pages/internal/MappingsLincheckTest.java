@@ -31,8 +31,8 @@ public class MappingsLincheckTest {
                 .iterations(Integer.getInteger("pages.lincheck.iterations", 10))
                 .invocationsPerIteration(Integer.getInteger("pages.lincheck.invocations", 300))
                 .threads(2)
-                .actorsPerThread(3)
-                .actorsBefore(2)
+                .actorsPerThread(2)
+                .actorsBefore(1)
                 .actorsAfter(1)
                 .sequentialSpecification(Model.class)
                 .check(MappingsLincheckTest.class);
