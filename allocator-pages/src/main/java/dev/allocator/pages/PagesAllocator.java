@@ -32,8 +32,9 @@ import java.util.Objects;
  * <h2>Contract</h2>
  * <ul>
  *   <li>Thread-safe: any thread may allocate, deallocate and close. Actions before {@code deallocate} in one thread
- *       happen-before a later allocation in another thread that the kernel serves from the same memory (the registry
- *       of live allocations is a {@link java.util.concurrent.ConcurrentHashMap}, and the kernel zeroes reused pages).</li>
+ *       happen-before a later allocation in another thread that the kernel serves from the same memory (the
+ *       registry of live allocations is a {@link java.util.concurrent.ConcurrentHashMap}, and the kernel zeroes
+ *       reused pages).</li>
  *   <li>Sizes are rounded up to whole pages ({@link PageStats#pageSize()}, or a huge page with {@code hugePages});
  *       the segment handed out has exactly the requested size and starts at the mapping's first byte. Size 0 maps one
  *       page. Memory is zero when handed out: {@link #allocateZeroed} costs nothing more.</li>
@@ -162,12 +163,13 @@ public final class PagesAllocator implements Allocator {
         Objects.requireNonNull(layout, "layout");
         Checks.requireOpen(closed, this);
         if (layout.alignment() > MAX_ALIGNMENT) {
-            return fail(AllocationException.Reason.UNSUPPORTED_ALIGNMENT, layout,
-                    "alignment above " + MAX_ALIGNMENT + " is not supported", throwOnFailure);
+            return mappings.refuse(AllocationException.Reason.UNSUPPORTED_ALIGNMENT, layout,
+                    "alignment above " + MAX_ALIGNMENT + " is not supported", throwOnFailure, this);
         }
         PageSource.Result mapped = source.map(Math.max(layout.size(), 1), layout.alignment());
         if (mapped.failure() != null) {
-            return fail(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, layout, mapped.failure(), throwOnFailure);
+            return mappings.refuse(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, layout, mapped.failure(),
+                    throwOnFailure, this);
         }
         Mapping mapping = new Mapping(mapped.address(), mapped.length(), mapped.address(), mapped.length(),
                 mapped.address(), layout.size(), mapped.hugeBytes(), mapped.advised(), Arena.ofShared());
@@ -179,14 +181,6 @@ public final class PagesAllocator implements Allocator {
             throw new IllegalStateException(this + " is closed");
         }
         return segment;
-    }
-
-    private MemorySegment fail(AllocationException.Reason reason, Layout layout, String why, boolean throwOnFailure) {
-        mappings.failed();
-        if (throwOnFailure) {
-            throw new AllocationException(reason, layout, this + " cannot allocate " + layout + ": " + why);
-        }
-        return null;
     }
 
     /**
@@ -214,8 +208,7 @@ public final class PagesAllocator implements Allocator {
     /** {@inheritDoc} {@code bytesReserved} is the bytes mapped: the sizes rounded up to (huge) pages. */
     @Override
     public AllocatorStats stats() {
-        return new AllocatorStats(mappings.allocations(), mappings.deallocations(), mappings.failures(),
-                mappings.bytesInUse(), mappings.bytesMapped());
+        return mappings.stats();
     }
 
     /** @return the page-level counters */

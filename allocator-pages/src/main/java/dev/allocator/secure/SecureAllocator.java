@@ -145,22 +145,23 @@ public final class SecureAllocator implements Allocator {
         final long size = layout.size();
         final long alignment = layout.alignment();
         if (alignment > pageSize) {
-            return fail(AllocationException.Reason.UNSUPPORTED_ALIGNMENT, layout,
+            return mappings.refuse(AllocationException.Reason.UNSUPPORTED_ALIGNMENT, layout,
                     "alignment must be at most a page: alignment=" + alignment + ", page=" + pageSize,
-                    throwOnFailure);
+                    throwOnFailure, this);
         }
         final long dataLength = SecureBlockDescriptor.dataLength(size, alignment, pageSize);
         final long length = SecureBlockDescriptor.mappingLength(dataLength, pageSize);
         final long base = Mman.map(length, Mman.PROT_NONE, ANON);
         if (base < 0) {
-            return fail(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, layout,
-                    "mmap of " + length + " bytes failed with " + Mman.describe((int) -base), throwOnFailure);
+            return mappings.refuse(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, layout,
+                    "mmap of " + length + " bytes failed with " + Mman.describe((int) -base), throwOnFailure, this);
         }
         final long dataStart = SecureBlockDescriptor.dataStart(base, pageSize);
         String refused = prepare(dataStart, dataLength, base, length);
         if (refused != null) {
             Mman.unmap(base, length);
-            return fail(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, layout, refused, throwOnFailure);
+            return mappings.refuse(AllocationException.Reason.OUT_OF_NATIVE_MEMORY, layout, refused, throwOnFailure,
+                    this);
         }
         final long address = SecureBlockDescriptor.address(dataStart, dataLength, size, alignment);
         canary.write(address, size, dataStart + dataLength);
@@ -194,14 +195,6 @@ public final class SecureAllocator implements Allocator {
         if (errno != 0) {
             Mman.unlock(dataStart, dataLength);
             return "madvise(MADV_DONTDUMP) failed with " + Mman.describe(errno);
-        }
-        return null;
-    }
-
-    private MemorySegment fail(AllocationException.Reason reason, Layout layout, String why, boolean throwOnFailure) {
-        mappings.failed();
-        if (throwOnFailure) {
-            throw new AllocationException(reason, layout, this + " cannot allocate " + layout + ": " + why);
         }
         return null;
     }
@@ -299,8 +292,7 @@ public final class SecureAllocator implements Allocator {
     /** {@inheritDoc} {@code bytesReserved} is the bytes mapped, guard pages included. */
     @Override
     public AllocatorStats stats() {
-        return new AllocatorStats(mappings.allocations(), mappings.deallocations(), mappings.failures(),
-                mappings.bytesInUse(), mappings.bytesMapped());
+        return mappings.stats();
     }
 
     /** @return locked bytes, pages mapped and guard pages of the live allocations */

@@ -1,5 +1,7 @@
 package dev.allocator.pages.internal;
 
+import dev.allocator.api.AllocationException;
+import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
 import dev.allocator.api.Scopes;
@@ -156,9 +158,26 @@ public final class Mappings {
         }
     }
 
-    /** Counts a failed request. */
-    public void failed() {
+    /**
+     * Counts a request that cannot be satisfied, then throws for {@code allocate} or returns {@code null} for
+     * {@code tryAllocate}.
+     *
+     * @return {@code null}, when {@code throwOnFailure} is false
+     * @throws AllocationException naming {@code allocator}, the request and {@code why}, when {@code throwOnFailure}
+     */
+    public MemorySegment refuse(AllocationException.Reason reason, Layout layout, String why, boolean throwOnFailure,
+                                Object allocator) {
         failures.increment();
+        if (throwOnFailure) {
+            throw new AllocationException(reason, layout, allocator + " cannot allocate " + layout + ": " + why);
+        }
+        return null;
+    }
+
+    /** The counters as {@link AllocatorStats}; {@code bytesReserved} is the bytes mapped. */
+    public AllocatorStats stats() {
+        return new AllocatorStats(allocations.sum(), deallocations.sum(), failures.sum(), bytesInUse.get(),
+                bytesMapped.get());
     }
 
     public long allocations() {
@@ -167,10 +186,6 @@ public final class Mappings {
 
     public long deallocations() {
         return deallocations.sum();
-    }
-
-    public long failures() {
-        return failures.sum();
     }
 
     public long bytesInUse() {

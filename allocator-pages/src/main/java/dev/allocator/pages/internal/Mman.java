@@ -17,8 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The memory-management system calls ({@code mmap}, {@code munmap}, {@code mprotect}, {@code madvise}, {@code mlock},
- * {@code munlock}, {@code mbind} through {@code syscall}, {@code getrlimit}, {@code explicit_bzero}) through the FFM {@link Linker}. Addresses
- * travel as {@code long}. Each call that can fail captures {@code errno} with
+ * {@code munlock}, {@code mbind} through {@code syscall}, {@code getrlimit}, {@code explicit_bzero}) through the FFM
+ * {@link Linker}. Addresses travel as {@code long}. Each call that can fail captures {@code errno} with
  * {@link Linker.Option#captureCallState(String...)} into a per-thread buffer and returns it: 0 is success. Linux on
  * x86-64 or AArch64 only (the constants below are theirs; checked when this class loads).
  *
