@@ -65,4 +65,22 @@ public final class Subjects {
      * refuse, the secondary's reason is reported.
      */
     public static final Subject FALLBACK = Subject.of("pool(blockSize=256, capacity=64) | system");
+    /** Pages straight from mmap, one mapping per allocation; alignment up to 1 GiB by trimming the mapping. */
+    public static final Subject PAGES = Subject.of("pages");
+
+    /**
+     * Secrets: guard pages, mlock, canary, one mapping per allocation. Requests up to 1 MiB and alignment up to a page
+     * (above it: UNSUPPORTED_ALIGNMENT). The suite's peak of locked memory (64 live blocks of at most 2 KiB, one page
+     * each, or one 1 MiB block) stays far below an unprivileged RLIMIT_MEMLOCK of 8 MiB.
+     */
+    public static final Subject SECURE = Subject.of("secure").withMaxSize(1L << 20, false).withMaxAlignment(4096);
+
+    /** The pool of 64-byte secrets: one locked 64 KiB slab from secure, blocks wiped on every free. */
+    public static final Subject POOL_OVER_SECURE = Subject.of("pool(blockSize=64, capacity=1024, wipe=always) > secure")
+            .withMaxSize(64, true).withMaxAlignment(64).bounded(1024);
+
+    /** A pool whose slab is huge pages (MAP_HUGETLB, else transparent huge pages advised). */
+    public static final Subject POOL_OVER_HUGE_PAGES =
+            Subject.of("pool(blockSize=256, capacity=1024) > pages(hugePages=true)")
+                    .withMaxSize(256, true).withMaxAlignment(64).bounded(1024);
 }

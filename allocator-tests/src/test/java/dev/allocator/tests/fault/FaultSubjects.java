@@ -32,7 +32,13 @@ public final class FaultSubjects {
             new FaultSubject("stats(jmx=false) > {F} > system", Subjects.STATS, true),
             new FaultSubject("checked(onLeak=free) > {F} > pool(blockSize=256, capacity=1024) > {F} > system",
                     Subjects.CHECKED_POOL, true),
-            new FaultSubject("pool(blockSize=256, capacity=64) > {F} | {F} > system", Subjects.FALLBACK, true));
+            new FaultSubject("pool(blockSize=256, capacity=64) > {F} | {F} > system", Subjects.FALLBACK, true),
+            new FaultSubject("{F} > pages", Subjects.PAGES, true),
+            new FaultSubject("{F} > secure", Subjects.SECURE, true),
+            new FaultSubject("pool(blockSize=64, capacity=1024, wipe=always) > {F} > secure",
+                    Subjects.POOL_OVER_SECURE, false),
+            new FaultSubject("pool(blockSize=256, capacity=1024) > {F} > pages(hugePages=true)",
+                    Subjects.POOL_OVER_HUGE_PAGES, false));
 
     /** Compositions beyond the kit: stacks of wrappers, shared backings, fallbacks over faulty pools. */
     public static final List<FaultSubject> COMPOSED = List.of(
