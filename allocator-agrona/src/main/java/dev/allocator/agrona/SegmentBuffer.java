@@ -6,7 +6,6 @@ import org.agrona.DirectBuffer;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -54,10 +53,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * can close the allocator. So this class implements the interface over MemorySegment accessors instead, whose scope
  * check is atomic with the access (shared scopes close with a handshake). Invariants are in SegmentReads.
  */
-public final class SegmentBuffer extends SegmentReads implements org.agrona.MutableDirectBuffer {
-
-    /** What Agrona's buffers write for a null UTF-8 string. */
-    private static final String NULL = "null";
+public final class SegmentBuffer extends SegmentTextWrites implements org.agrona.MutableDirectBuffer {
 
     /** A view of nothing (capacity 0) until wrapped. */
     public SegmentBuffer() {
@@ -309,137 +305,5 @@ public final class SegmentBuffer extends SegmentReads implements org.agrona.Muta
     public void putBytes(int index, DirectBuffer srcBuffer, int srcIndex, int length) {
         boundsCheck(index, length);
         BufferCopy.copy(srcBuffer, srcIndex, segment, index, length);
-    }
-
-    @Override
-    public int putIntAscii(int index, int value) {
-        boundsCheck(index, AsciiNumbers.signedLength(value));
-        return AsciiNumbers.putSigned(segment, index, value);
-    }
-
-    @Override
-    public int putNaturalIntAscii(int index, int value) {
-        return putLongAscii(index, value);
-    }
-
-    @Override
-    public void putNaturalPaddedIntAscii(int offset, int length, int value) {
-        boundsCheck(offset, length);
-        AsciiNumbers.putPadded(segment, offset + length, length, value);
-    }
-
-    /** {@inheritDoc} As Agrona's buffers, a value of 0 writes no digit and returns {@code endExclusive}. */
-    @Override
-    public int putNaturalIntAsciiFromEnd(int value, int endExclusive) {
-        int digits = AsciiNumbers.naturalLength(value);
-        boundsCheck(endExclusive - digits, digits);
-        return value > 0 ? AsciiNumbers.putDigitsBackwards(segment, endExclusive, value) : endExclusive;
-    }
-
-    @Override
-    public int putNaturalLongAscii(int index, long value) {
-        return putLongAscii(index, value);
-    }
-
-    @Override
-    public int putLongAscii(int index, long value) {
-        boundsCheck(index, AsciiNumbers.signedLength(value));
-        return AsciiNumbers.putSigned(segment, index, value);
-    }
-
-    @Override
-    public int putStringAscii(int index, String value) {
-        return putStringAscii(index, (CharSequence) value, NATIVE);
-    }
-
-    @Override
-    public int putStringAscii(int index, CharSequence value) {
-        return putStringAscii(index, value, NATIVE);
-    }
-
-    @Override
-    public int putStringAscii(int index, String value, ByteOrder order) {
-        return putStringAscii(index, (CharSequence) value, order);
-    }
-
-    /** {@inheritDoc} A char above 127 is written as {@code '?'}; a null value as length 0. */
-    @Override
-    public int putStringAscii(int index, CharSequence value, ByteOrder order) {
-        int length = value == null ? 0 : value.length();
-        boundsCheck(index, STR_HEADER_LEN + length);
-        putInt(index, length, order);
-        putAscii(index + STR_HEADER_LEN, value, 0, length);
-        return STR_HEADER_LEN + length;
-    }
-
-    @Override
-    public int putStringWithoutLengthAscii(int index, String value) {
-        return putStringWithoutLengthAscii(index, (CharSequence) value);
-    }
-
-    @Override
-    public int putStringWithoutLengthAscii(int index, CharSequence value) {
-        int length = value == null ? 0 : value.length();
-        return putStringWithoutLengthAscii(index, value, 0, length);
-    }
-
-    @Override
-    public int putStringWithoutLengthAscii(int index, String value, int valueOffset, int length) {
-        return putStringWithoutLengthAscii(index, (CharSequence) value, valueOffset, length);
-    }
-
-    @Override
-    public int putStringWithoutLengthAscii(int index, CharSequence value, int valueOffset, int length) {
-        int count = value == null ? 0 : Math.min(value.length() - valueOffset, length);
-        boundsCheck(index, count);
-        putAscii(index, value, valueOffset, count);
-        return count;
-    }
-
-    @Override
-    public int putStringUtf8(int index, String value) {
-        return putStringUtf8(index, value, NATIVE, Integer.MAX_VALUE);
-    }
-
-    @Override
-    public int putStringUtf8(int index, String value, ByteOrder order) {
-        return putStringUtf8(index, value, order, Integer.MAX_VALUE);
-    }
-
-    @Override
-    public int putStringUtf8(int index, String value, int maxEncodedLength) {
-        return putStringUtf8(index, value, NATIVE, maxEncodedLength);
-    }
-
-    /**
-     * {@inheritDoc} A null value is written as {@code "null"}, as Agrona's buffers do.
-     *
-     * @throws IllegalArgumentException when the encoding is longer than {@code maxEncodedLength}
-     */
-    @Override
-    public int putStringUtf8(int index, String value, ByteOrder order, int maxEncodedLength) {
-        byte[] bytes = (value == null ? NULL : value).getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > maxEncodedLength) {
-            throw new IllegalArgumentException("the encoded string must fit maxEncodedLength: maxEncodedLength="
-                    + maxEncodedLength + ", encoded length=" + bytes.length);
-        }
-        boundsCheck(index, STR_HEADER_LEN + bytes.length);
-        putInt(index, bytes.length, order);
-        putBytes(index + STR_HEADER_LEN, bytes);
-        return STR_HEADER_LEN + bytes.length;
-    }
-
-    @Override
-    public int putStringWithoutLengthUtf8(int index, String value) {
-        byte[] bytes = (value == null ? NULL : value).getBytes(StandardCharsets.UTF_8);
-        putBytes(index, bytes);
-        return bytes.length;
-    }
-
-    private void putAscii(int index, CharSequence value, int from, int count) {
-        for (int i = 0; i < count; i++) {
-            char c = value.charAt(from + i);
-            segment.set(JAVA_BYTE, index + i, (byte) (c > 127 ? '?' : c));
-        }
     }
 }

@@ -26,7 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * wrapAdjustment is the offset of byte 0 of the view from the start of array or buffer. Nothing here hands the raw
  * address to a memory access of ours: addressOffset() exists only for Agrona code that asks for it.
  */
-abstract sealed class SegmentReads implements DirectBuffer permits SegmentBuffer {
+abstract sealed class SegmentReads implements DirectBuffer permits SegmentTextWrites {
 
     static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ByteOrder SWAPPED =
