@@ -39,7 +39,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *
  * <p><b>Differences from {@code UnsafeBuffer}.</b> Bounds are always checked (Agrona's
  * {@code agrona.disable.bounds.checks} does not apply); a write to a read-only segment throws
- * {@link UnsupportedOperationException}; {@code equals} holds between {@code SegmentBuffer}s only, as Agrona's
+ * {@link IllegalArgumentException} (the JDK's "Attempt to write a read-only segment"); {@code equals} holds between {@code SegmentBuffer}s only, as Agrona's
  * {@code equals} holds between buffers of one class. {@code hashCode} and {@code compareTo} agree with Agrona's.
  *
  * <p><b>Thread safety.</b> None, as Agrona's buffers: one thread uses a view at a time. The view adds no

@@ -428,8 +428,8 @@ class MutableDirectBufferContractTest {
         buffer.putInt(12, 77);
         assertEquals(77, direct.duplicate().clear().order(ByteOrder.nativeOrder()).getInt(12));
         assertEquals(direct, buffer.byteBuffer());
-        buffer.wrap(direct, 4, 8);
-        assertEquals(8, buffer.capacity());
+        buffer.wrap(direct, 4, 12);
+        assertEquals(12, buffer.capacity());
         assertEquals(77, buffer.getInt(8));
         assertEquals(4, buffer.wrapAdjustment());
         assertThrows(IllegalArgumentException.class, () -> buffer.wrap(direct, 10, 8));
