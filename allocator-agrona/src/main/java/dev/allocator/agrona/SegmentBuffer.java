@@ -39,8 +39,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *
  * <p><b>Differences from {@code UnsafeBuffer}.</b> Bounds are always checked (Agrona's
  * {@code agrona.disable.bounds.checks} does not apply); a write to a read-only segment throws
- * {@link IllegalArgumentException} (the JDK's "Attempt to write a read-only segment"); {@code equals} holds between {@code SegmentBuffer}s only, as Agrona's
- * {@code equals} holds between buffers of one class. {@code hashCode} and {@code compareTo} agree with Agrona's.
+ * {@link IllegalArgumentException} (the JDK's "Attempt to write a read-only segment"); {@code equals} holds between
+ * {@code SegmentBuffer}s only, as Agrona's {@code equals} holds between buffers of one class. {@code hashCode} and {@code compareTo} agree with Agrona's.
  *
  * <p><b>Thread safety.</b> None, as Agrona's buffers: one thread uses a view at a time. The view adds no
  * happens-before edge: hand a block to another thread through the allocator or a queue, as the segment.
@@ -214,7 +214,11 @@ public final class SegmentBuffer extends SegmentTextWrites implements org.agrona
 
     @Override
     public void putLong(int index, long value, ByteOrder order) {
-        segment.set(order == NATIVE ? LONG : LONG_SWAPPED, index, value);
+        if (order == NATIVE) {
+            segment.set(LONG, index, value);
+        } else {
+            segment.set(LONG_SWAPPED, index, value);
+        }
     }
 
     @Override
@@ -224,7 +228,11 @@ public final class SegmentBuffer extends SegmentTextWrites implements org.agrona
 
     @Override
     public void putInt(int index, int value, ByteOrder order) {
-        segment.set(order == NATIVE ? INT : INT_SWAPPED, index, value);
+        if (order == NATIVE) {
+            segment.set(INT, index, value);
+        } else {
+            segment.set(INT_SWAPPED, index, value);
+        }
     }
 
     @Override
@@ -234,7 +242,11 @@ public final class SegmentBuffer extends SegmentTextWrites implements org.agrona
 
     @Override
     public void putDouble(int index, double value, ByteOrder order) {
-        segment.set(order == NATIVE ? DOUBLE : DOUBLE_SWAPPED, index, value);
+        if (order == NATIVE) {
+            segment.set(DOUBLE, index, value);
+        } else {
+            segment.set(DOUBLE_SWAPPED, index, value);
+        }
     }
 
     @Override
@@ -244,7 +256,11 @@ public final class SegmentBuffer extends SegmentTextWrites implements org.agrona
 
     @Override
     public void putFloat(int index, float value, ByteOrder order) {
-        segment.set(order == NATIVE ? FLOAT : FLOAT_SWAPPED, index, value);
+        if (order == NATIVE) {
+            segment.set(FLOAT, index, value);
+        } else {
+            segment.set(FLOAT_SWAPPED, index, value);
+        }
     }
 
     @Override
@@ -254,7 +270,11 @@ public final class SegmentBuffer extends SegmentTextWrites implements org.agrona
 
     @Override
     public void putShort(int index, short value, ByteOrder order) {
-        segment.set(order == NATIVE ? SHORT : SHORT_SWAPPED, index, value);
+        if (order == NATIVE) {
+            segment.set(SHORT, index, value);
+        } else {
+            segment.set(SHORT_SWAPPED, index, value);
+        }
     }
 
     @Override
@@ -264,7 +284,11 @@ public final class SegmentBuffer extends SegmentTextWrites implements org.agrona
 
     @Override
     public void putChar(int index, char value, ByteOrder order) {
-        segment.set(order == NATIVE ? CHAR : CHAR_SWAPPED, index, value);
+        if (order == NATIVE) {
+            segment.set(CHAR, index, value);
+        } else {
+            segment.set(CHAR_SWAPPED, index, value);
+        }
     }
 
     @Override

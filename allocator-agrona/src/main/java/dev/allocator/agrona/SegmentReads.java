@@ -122,7 +122,7 @@ abstract sealed class SegmentReads implements DirectBuffer permits SegmentTextWr
 
     @Override
     public final long getLong(int index, ByteOrder order) {
-        return segment.get(order == NATIVE ? LONG : LONG_SWAPPED, index);
+        return order == NATIVE ? segment.get(LONG, index) : segment.get(LONG_SWAPPED, index);
     }
 
     @Override
@@ -132,7 +132,7 @@ abstract sealed class SegmentReads implements DirectBuffer permits SegmentTextWr
 
     @Override
     public final int getInt(int index, ByteOrder order) {
-        return segment.get(order == NATIVE ? INT : INT_SWAPPED, index);
+        return order == NATIVE ? segment.get(INT, index) : segment.get(INT_SWAPPED, index);
     }
 
     @Override
@@ -142,7 +142,7 @@ abstract sealed class SegmentReads implements DirectBuffer permits SegmentTextWr
 
     @Override
     public final double getDouble(int index, ByteOrder order) {
-        return segment.get(order == NATIVE ? DOUBLE : DOUBLE_SWAPPED, index);
+        return order == NATIVE ? segment.get(DOUBLE, index) : segment.get(DOUBLE_SWAPPED, index);
     }
 
     @Override
@@ -152,7 +152,7 @@ abstract sealed class SegmentReads implements DirectBuffer permits SegmentTextWr
 
     @Override
     public final float getFloat(int index, ByteOrder order) {
-        return segment.get(order == NATIVE ? FLOAT : FLOAT_SWAPPED, index);
+        return order == NATIVE ? segment.get(FLOAT, index) : segment.get(FLOAT_SWAPPED, index);
     }
 
     @Override
@@ -162,7 +162,7 @@ abstract sealed class SegmentReads implements DirectBuffer permits SegmentTextWr
 
     @Override
     public final short getShort(int index, ByteOrder order) {
-        return segment.get(order == NATIVE ? SHORT : SHORT_SWAPPED, index);
+        return order == NATIVE ? segment.get(SHORT, index) : segment.get(SHORT_SWAPPED, index);
     }
 
     @Override
@@ -172,7 +172,7 @@ abstract sealed class SegmentReads implements DirectBuffer permits SegmentTextWr
 
     @Override
     public final char getChar(int index, ByteOrder order) {
-        return segment.get(order == NATIVE ? CHAR : CHAR_SWAPPED, index);
+        return order == NATIVE ? segment.get(CHAR, index) : segment.get(CHAR_SWAPPED, index);
     }
 
     @Override

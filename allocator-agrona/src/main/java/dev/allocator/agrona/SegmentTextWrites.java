@@ -27,8 +27,7 @@ abstract sealed class SegmentTextWrites extends SegmentReads implements MutableD
 
     @Override
     public final int putIntAscii(int index, int value) {
-        boundsCheck(index, AsciiNumbers.signedLength(value));
-        return AsciiNumbers.putSigned(segment, index, value);
+        return putLongAscii(index, value);
     }
 
     @Override
@@ -81,7 +80,7 @@ abstract sealed class SegmentTextWrites extends SegmentReads implements MutableD
     public final int putStringAscii(int index, CharSequence value, ByteOrder order) {
         int length = value == null ? 0 : value.length();
         boundsCheck(index, STR_HEADER_LEN + length);
-        segment.set(order == NATIVE ? INT : INT_SWAPPED, index, length);
+        putInt(index, length, order);
         putAscii(index + STR_HEADER_LEN, value, 0, length);
         return STR_HEADER_LEN + length;
     }
@@ -138,7 +137,7 @@ abstract sealed class SegmentTextWrites extends SegmentReads implements MutableD
                     + maxEncodedLength + ", encoded length=" + bytes.length);
         }
         boundsCheck(index, STR_HEADER_LEN + bytes.length);
-        segment.set(order == NATIVE ? INT : INT_SWAPPED, index, bytes.length);
+        putInt(index, bytes.length, order);
         MemorySegment.copy(bytes, 0, segment, JAVA_BYTE, index + STR_HEADER_LEN, bytes.length);
         return STR_HEADER_LEN + bytes.length;
     }
