@@ -63,23 +63,28 @@ final class BlockRouter {
         final long word = ClassSlab.encode(layout);
         final ThreadBlocks local = caches.local();
         final BlockStack stack = local == null ? null : local.stacks[c];
-        final MemorySegment block = stack == null ? null : stack.pop(word);
-        if (block == null) {
-            return takeSlow(c, layout, word, local, stack, throwOnFailure);
+        final int top = stack == null ? -1 : stack.count - 1;
+        if (top >= 0) { // the pop
+            stack.count = top;
+            final ClassSlab slab = stack.slabs[top];
+            final int index = stack.indexes[top];
+            slab.layouts[index] = word;
+            local.counted();
+            return slab.blocks[index];
         }
-        local.counted();
-        return block;
-    }
-
-    /** A take when this thread's stack of the class is empty, or it has none: refill, else the slabs, else grow. */
-    private MemorySegment takeSlow(int c, Layout layout, long word, ThreadBlocks local, BlockStack stack,
-                                   boolean throwOnFailure) {
-        final SizeClass sizeClass = byClass[c];
         MemorySegment block;
+        // the rest runs once per refill of this thread's stack, or per call without a stack
+        final SizeClass sizeClass = byClass[c];
         if (stack != null) {
-            block = stack.refill() > 0 ? stack.pop(word) : null;
+            // the refill: half the stack from one slab, in one bulk take
+            stack.count = sizeClass.takeInto(stack.slabs, stack.indexes, Math.max(1, stack.slabs.length / 2));
+            block = stack.pop(word);
         } else {
-            block = sizeClass.takeBlock(word);
+            final ClassSlab current = sizeClass.current();
+            block = current == null ? null : current.take(word);
+            if (block == null) {
+                block = sizeClass.takeListed(word);
+            }
         }
         if (block == null) {
             try {
@@ -126,34 +131,35 @@ final class BlockRouter {
         final SizeClass sizeClass = byClass[c];
         final ClassSlab slab = sizeClass.find(address);
         final long word = ClassSlab.encode(layout);
-        final int index = slab == null ? -1 : slab.blockAt(address);
-        if (index < 0 || slab.scope != scope || byteSize != layout.size() || !slab.free(index, word, exact)) {
-            throw refused(slab, index, address, byteSize, scope, layout);
+        if (slab == null || slab.scope != scope) {
+            throw new IllegalArgumentException("segment at " + Checks.hex(address) + " of " + byteSize
+                    + " bytes was not allocated by " + allocator + " with layout " + layout);
+        }
+        final int index = slab.blockAt(address);
+        if (index < 0 || byteSize != layout.size() || !slab.free(index, word, exact)) {
+            // what is wrong with it, named; nothing changed
+            final long held = index < 0 ? ClassSlab.FREE : slab.layouts[index];
+            if (index < 0 || held != ClassSlab.FREE && (held != word || byteSize != layout.size())) {
+                throw new IllegalArgumentException("a segment must be freed whole with the layout it was allocated "
+                        + "with: segment=" + Checks.hex(address) + " of " + byteSize + " bytes, allocated="
+                        + (index < 0 ? "none (not at a block start)" : ClassSlab.decode(held)) + ", layout="
+                        + layout);
+            }
+            throw new IllegalStateException("double free: the block at " + Checks.hex(address) + " of "
+                    + byteSize + " bytes in " + allocator + " is free already (layout=" + layout + ")");
         }
         final ThreadBlocks local = caches.local();
         final BlockStack stack = local == null ? null : local.stacks[c];
-        if (stack != null) {
-            stack.push(slab, index);
+        if (stack != null && stack.count < stack.slabs.length) { // the push
+            final int top = stack.count;
+            stack.slabs[top] = slab;
+            stack.indexes[top] = index;
+            stack.count = top + 1;
+        } else if (stack != null) {
+            stack.push(slab, index); // gives the older half back first
         } else {
             sizeClass.giveBack(slab, index);
         }
         return true;
-    }
-
-    /** What a refused free throws: what is wrong with it, named. */
-    private RuntimeException refused(ClassSlab slab, int index, long address, long byteSize,
-                                     MemorySegment.Scope scope, Layout layout) {
-        if (slab == null || slab.scope != scope) {
-            return new IllegalArgumentException("segment at " + Checks.hex(address) + " of " + byteSize
-                    + " bytes was not allocated by " + allocator + " with layout " + layout);
-        }
-        final long held = index < 0 ? ClassSlab.FREE : slab.layouts[index];
-        if (index < 0 || held != ClassSlab.FREE && (held != ClassSlab.encode(layout) || byteSize != layout.size())) {
-            return new IllegalArgumentException("a segment must be freed whole with the layout it was allocated "
-                    + "with: segment=" + Checks.hex(address) + " of " + byteSize + " bytes, allocated="
-                    + (index < 0 ? "none (not at a block start)" : ClassSlab.decode(held)) + ", layout=" + layout);
-        }
-        return new IllegalStateException("double free: the block at " + Checks.hex(address) + " of " + byteSize
-                + " bytes in " + allocator + " is free already (layout=" + layout + ")");
     }
 }

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * One thread's cache of free blocks of one {@link SizeClass}: a LIFO stack of (slab, block index) pairs, any slab of
  * the class. Only its owner thread touches it while that thread lives (after it ended, the thread that adopts it);
- * so no operation here is atomic. A pop refills half the stack from the class in one bulk take when it is empty; a
+ * so no operation here is atomic. When it is empty, {@link BlockRouter} refills half of it from the class in one bulk take; a
  * push gives the older half back to the slabs when it is full, one bulk give per run of blocks of one slab.
  *
  * <p>Blocks in a stack are free to their caller's view (their layout word is {@link ClassSlab#FREE}) and in use to
@@ -15,9 +15,10 @@ import java.util.Arrays;
 final class BlockStack {
 
     private final SizeClass sizeClass;
-    private final ClassSlab[] slabs;
-    private final int[] indexes;
-    private int count;
+    /** The stack: (slabs[i], indexes[i]) for {@code i < count}, the top at {@code count - 1}; read by BlockRouter. */
+    final ClassSlab[] slabs;
+    final int[] indexes;
+    int count;
 
     BlockStack(SizeClass sizeClass, int capacity) {
         this.sizeClass = sizeClass;
@@ -27,7 +28,7 @@ final class BlockStack {
 
     /**
      * Takes a block from the stack for an allocation whose layout word is {@code word}: the pool's whole-block
-     * segment, or null when the stack is empty (the caller then {@linkplain #refill refills}).
+     * segment, or null when the stack is empty.
      */
     MemorySegment pop(long word) {
         final int n = count - 1;
@@ -50,16 +51,6 @@ final class BlockStack {
         slabs[n] = slab;
         indexes[n] = index;
         count = n + 1;
-    }
-
-    /**
-     * Fills the empty stack with up to half its capacity from the class's slabs (one bulk take from one slab).
-     *
-     * @return how many blocks it holds now; 0 when no slab has a free block (the class must grow)
-     */
-    int refill() {
-        count = sizeClass.takeInto(slabs, indexes, Math.max(1, slabs.length / 2));
-        return count;
     }
 
     /**

@@ -86,6 +86,16 @@ final class SizeClass {
         return supply.take(word);
     }
 
+    /** The slab allocations take from first, or null: see {@link SlabSupply#current()}. */
+    ClassSlab current() {
+        return supply.current();
+    }
+
+    /** The slow path of {@link #takeBlock}: see {@link SlabSupply#take}. */
+    MemorySegment takeListed(long word) {
+        return supply.take(word);
+    }
+
     /**
      * Takes up to {@code max} free blocks, all of one slab, into {@code slabs} and {@code indexes} from 0 (their
      * layout words stay {@link ClassSlab#FREE}): for a thread's {@link BlockStack}.
