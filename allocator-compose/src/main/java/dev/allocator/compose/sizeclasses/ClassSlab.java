@@ -34,19 +34,34 @@ final class ClassSlab {
         }
     }
 
+    private static final VarHandle LAYOUTS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /** The layout word of a free block (in its pool, or in a thread's {@link BlockStack}). */
+    static final long FREE = 0;
     /** The bits of a {@link #encode}d layout that hold the size (a class block is at most 1 GiB). */
     private static final long SIZE_BITS = (1L << 56) - 1;
+    /** {@code 2^33 / 3}, rounded up: {@code x / 3 == (x * THIRD) >>> 33} for every {@code 0 <= x < 2^32}. */
+    private static final long THIRD = 0xAAAAAAABL;
 
     final FixedBlockPool pool;
     final BlockIndexes indexes;
     final SlabMemory memory;
+    /** The pool's whole-block segments, by index (the same objects the pool hands out). */
+    final MemorySegment[] blocks;
+    /** The scope of every block's segment. */
+    final MemorySegment.Scope scope;
     /** The first address of the slab's memory, and one past its last. */
     final long start;
     final long end;
+    /** The address of block 0, and the block stride: {@code odd << shift}, {@code odd} 1 or 3. */
+    private final long base;
+    private final long stride;
+    private final int shift;
+    private final boolean third;
     /**
-     * Per block, the {@link #encode}d layout of its allocation: written by the thread that took the block (which owns
-     * it then), read by the thread that frees it (the pool's free-to-take edge orders them). Not cleared on free: a
-     * second free with the same layout reaches the pool, which names it a double free.
+     * Per block, {@link #FREE} or the {@link #encode}d layout of its allocation: written by the thread that took the
+     * block (which owns it then), set back to {@link #FREE} by the free (a compare-and-set with double-free checks
+     * on), which a second free of the same block then fails.
      */
     final long[] layouts;
     /** One of {@link #CURRENT}, {@link #FULL}, {@link #LISTED}, {@link #RETIRED}: see {@link SlabSupply}. */
@@ -54,31 +69,89 @@ final class ClassSlab {
     /** Where the slab sits in its class's list of all slabs; guarded by the class's lock. */
     int slot;
 
-    ClassSlab(FixedBlockPool pool, SlabMemory memory, long[] layouts) {
+    ClassSlab(FixedBlockPool pool, SlabMemory memory) {
         this.pool = pool;
         this.indexes = pool.indexes();
         this.memory = memory;
-        this.layouts = layouts;
+        final int capacity = indexes.capacity();
+        this.layouts = new long[capacity];
+        this.blocks = new MemorySegment[capacity];
+        for (int i = 0; i < capacity; i++) {
+            blocks[i] = indexes.segment(i);
+        }
+        this.scope = blocks[0].scope();
+        this.base = blocks[0].address();
+        this.stride = capacity > 1 ? blocks[1].address() - base : pool.blockSize();
+        this.shift = Long.numberOfTrailingZeros(stride);
+        this.third = (stride >>> shift) == 3;
+        if ((stride >>> shift) != 1 && !third) {
+            throw new IllegalArgumentException("a class block stride is a power of two or three times one: stride="
+                    + stride);
+        }
         this.start = memory.raw().address();
         this.end = start + memory.raw().byteSize();
     }
 
     /**
-     * Takes a block for {@code layout}: the pool's own segment of the whole block (no new object), or null when the
-     * slab has none free to this thread or was retired meanwhile (its closed pool throws).
+     * Takes a block and records {@code word} as its layout word: the pool's own segment of the whole block (no new
+     * object), or null when the slab has none free or was retired meanwhile (its closed pool throws).
      */
-    MemorySegment take(Layout layout) {
+    MemorySegment take(long word) {
         final int index;
         try {
-            index = indexes.acquireFor(layout.size());
+            index = indexes.acquire();
         } catch (IllegalStateException retired) {
             return null;
         }
         if (index < 0) {
             return null;
         }
-        layouts[index] = encode(layout);
-        return indexes.segment(index);
+        layouts[index] = word;
+        return blocks[index];
+    }
+
+    /**
+     * Takes up to {@code count} free blocks with one bulk take; their layout words stay {@link #FREE}.
+     *
+     * @return how many were taken into {@code into} from {@code offset}; 0 when none is free or the slab retired
+     */
+    int takeMany(int[] into, int offset, int count) {
+        try {
+            return indexes.acquire(into, offset, count);
+        } catch (IllegalStateException retired) {
+            return 0;
+        }
+    }
+
+    /**
+     * The block that starts at {@code address}, by arithmetic alone.
+     *
+     * @return its index, or -1 when no block of this slab starts there
+     */
+    int blockAt(long address) {
+        final long offset = address - base;
+        long index = offset >>> shift;
+        if (third) {
+            index = index * THIRD >>> 33;
+        }
+        return offset >= 0 && index < blocks.length && index * stride == offset ? (int) index : -1;
+    }
+
+    /**
+     * Marks block {@code index} free when its layout word is {@code word}: a compare-and-set when {@code exact}
+     * (two racing frees of one block: one wins), a plain read and write otherwise.
+     *
+     * @return whether it was allocated with that layout word (and is free now)
+     */
+    boolean free(int index, long word, boolean exact) {
+        if (exact) {
+            return LAYOUTS.compareAndSet(layouts, index, word, FREE);
+        }
+        if (layouts[index] != word) {
+            return false;
+        }
+        layouts[index] = FREE;
+        return true;
     }
 
     /** Whether {@code address} lies within the slab's memory. */
@@ -101,6 +174,11 @@ final class ClassSlab {
     /** A layout of a class block as one word: the size, and log2 of the alignment in the top byte. */
     static long encode(Layout layout) {
         return layout.size() | (long) Long.numberOfTrailingZeros(layout.alignment()) << 56;
+    }
+
+    /** The size of the layout a word from {@link #encode} stands for. */
+    static long size(long word) {
+        return word & SIZE_BITS;
     }
 
     /** The layout a word from {@link #encode} stands for. */

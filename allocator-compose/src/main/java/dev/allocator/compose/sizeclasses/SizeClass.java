@@ -5,7 +5,6 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
 import dev.allocator.pool.FixedBlockPool;
-import dev.allocator.pool.PoolStats;
 import dev.allocator.pool.Wipe;
 
 import java.lang.foreign.MemorySegment;
@@ -21,9 +20,9 @@ final class SizeClass {
 
     /**
      * Heap bytes a slab's pool and this class keep per block, at most: the block's segment object and its reference
-     * (56), the pool's state words (up to 32 with their rounding), the layout word here (8).
+     * (56), the pool's state words (up to 32 with their rounding), the layout word and segment reference here (16).
      */
-    static final long HEAP_BYTES_PER_BLOCK = 96;
+    static final long HEAP_BYTES_PER_BLOCK = 104;
 
     private static final ClassSlab[] NO_SLABS = new ClassSlab[0];
 
@@ -32,16 +31,11 @@ final class SizeClass {
     private final Allocator backing;
     private final Wipe wipe;
     private final boolean checkDoubleFree;
-    private final int cache;
     private final SlabReturns returns;
     private final SlabSupply supply = new SlabSupply();
     private final SlabMap map;
     /** Every slab, each at its {@code slot}; guarded by this. */
     private final ArrayList<ClassSlab> all = new ArrayList<>();
-    /** Counts of retired slabs, and of the blocks retiring took itself (not callers' allocations); guarded by this. */
-    private long retiredAllocations;
-    private long retiredDeallocations;
-    private long ownTakes;
     /** Test hook: runs at the named points of {@link #retire}; null in use. */
     volatile RetireHook hook;
 
@@ -51,14 +45,13 @@ final class SizeClass {
         void at(String point);
     }
 
-    SizeClass(Layout block, int blocksPerSlab, Allocator backing, Wipe wipe, boolean checkDoubleFree, int cache,
+    SizeClass(Layout block, int blocksPerSlab, Allocator backing, Wipe wipe, boolean checkDoubleFree,
               SlabReturns returns) {
         this.block = block;
         this.blocksPerSlab = blocksPerSlab;
         this.backing = backing;
         this.wipe = wipe;
         this.checkDoubleFree = checkDoubleFree;
-        this.cache = cache;
         this.returns = returns;
         // a slab is the blocks at their stride, plus what the backing may add to align it
         final long stride = (block.size() + block.alignment() - 1) / block.alignment() * block.alignment();
@@ -79,63 +72,67 @@ final class SizeClass {
     }
 
     /**
-     * Takes a block for {@code layout} from the slabs there are: the pool's own segment of the whole block (no new
-     * object), or null when all are full.
+     * Takes a block from the slabs there are and records {@code word} as its layout word: the pool's own segment of
+     * the whole block (no new object), or null when all are full.
      */
-    MemorySegment takeBlock(Layout layout) {
+    MemorySegment takeBlock(long word) {
         final ClassSlab slab = supply.current();
         if (slab != null) {
-            final MemorySegment taken = slab.take(layout);
+            final MemorySegment taken = slab.take(word);
             if (taken != null) {
                 return taken;
             }
         }
-        return supply.take(layout);
+        return supply.take(word);
+    }
+
+    /** The slab allocations take from first, or null: see {@link SlabSupply#current()}. */
+    ClassSlab current() {
+        return supply.current();
+    }
+
+    /** The slow path of {@link #takeBlock}: see {@link SlabSupply#take}. */
+    MemorySegment takeListed(long word) {
+        return supply.take(word);
     }
 
     /**
-     * Frees the block that starts at {@code address} in a slab of {@code scope} when it was allocated with
-     * {@code layout}; false when no slab has such a block or its layout differs (the caller's checking path then
-     * says what is wrong).
-     */
-    boolean release(long address, MemorySegment.Scope scope, Layout layout) {
-        final ClassSlab slab = map.find(address);
-        if (slab == null) {
-            return false;
-        }
-        final int index = slab.indexes.blockAt(address);
-        if (index < 0 || slab.indexes.segment(index).scope() != scope
-                || slab.layouts[index] != ClassSlab.encode(layout)) {
-            return false;
-        }
-        slab.indexes.releaseFor(index, layout.size());
-        supply.relist(slab);
-        return true;
-    }
-
-    /**
-     * The checking free: gives a segment back to the slab that owns it, or says exactly what is wrong; false when no
-     * slab of this class owns it.
+     * Takes up to {@code max} free blocks, all of one slab, into {@code slabs} and {@code indexes} from 0 (their
+     * layout words stay {@link ClassSlab#FREE}): for a thread's {@link BlockStack}.
      *
-     * @throws IllegalArgumentException when the segment is not a whole allocation of this class (a slice, another
-     *                                  size or alignment than it was allocated with); nothing changed then
-     * @throws IllegalStateException    on a double free (the pool's check)
+     * @return how many; 0 when every slab is full (the class must grow)
      */
-    boolean deallocate(MemorySegment segment, Layout layout) {
-        final ClassSlab slab = map.find(segment.address());
-        if (slab == null || !slab.pool.owns(segment)) {
-            return false;
+    int takeInto(ClassSlab[] slabs, int[] indexes, int max) {
+        ClassSlab slab = supply.current();
+        int taken = slab != null ? slab.takeMany(indexes, 0, max) : 0;
+        if (taken == 0) {
+            final MemorySegment first = supply.take(ClassSlab.FREE); // the slow path: may switch the current slab
+            if (first == null) {
+                return 0;
+            }
+            slab = map.find(first.address());
+            indexes[0] = slab.blockAt(first.address());
+            taken = 1 + slab.takeMany(indexes, 1, max - 1);
         }
-        final int index = slab.indexes.indexOf(segment); // names a segment that is not at a block start
-        final Layout allocated = ClassSlab.decode(slab.layouts[index]);
-        if (segment.byteSize() != allocated.size() || !allocated.equals(layout)) {
-            throw new IllegalArgumentException("a segment must be freed whole with the layout it was "
-                    + "allocated with: segment=" + Checks.hex(segment.address()) + " of "
-                    + segment.byteSize() + " bytes, allocated=" + allocated + ", layout=" + layout);
-        }
-        slab.indexes.releaseFor(index, layout.size());
+        java.util.Arrays.fill(slabs, 0, taken, slab);
+        return taken;
+    }
+
+    /** The slab whose memory holds {@code address}, or null. Lock-free. */
+    ClassSlab find(long address) {
+        return map.find(address);
+    }
+
+    /** Gives back block {@code index} of {@code slab}, already marked free, to its pool. */
+    void giveBack(ClassSlab slab, int index) {
+        slab.indexes.release(index);
         supply.relist(slab);
-        return true;
+    }
+
+    /** Gives back {@code count} blocks of {@code slab}, already marked free, with one bulk give. */
+    void giveBack(ClassSlab slab, int[] indexes, int offset, int count) {
+        slab.indexes.release(indexes, offset, count);
+        supply.relist(slab);
     }
 
     /** A block (the pool's whole-block segment, taken for {@code layout}) from a new slab, unless another thread
@@ -144,18 +141,17 @@ final class SizeClass {
      * @throws AllocationException when the slab's per-block heap would be too large, or the backing allocator
      *                             cannot give a new slab; nothing changed then
      */
-    synchronized MemorySegment grow(Layout layout) {
-        final MemorySegment taken = supply.take(layout);
+    synchronized MemorySegment grow(Layout layout, long word) {
+        final MemorySegment taken = supply.take(word);
         if (taken != null) {
             return taken;
         }
         requireHeap(layout);
-        final long[] layouts = new long[blocksPerSlab];
         final SlabMemory memory = new SlabMemory(backing);
         final FixedBlockPool pool;
         try {
             pool = FixedBlockPool.builder().block(block).capacity(blocksPerSlab).wipe(wipe)
-                    .checkDoubleFree(checkDoubleFree).cache(cache).backing(memory, false).build();
+                    .checkDoubleFree(checkDoubleFree).cache(0).backing(memory, false).build();
         } catch (RuntimeException | Error e) {
             try {
                 memory.giveBack(); // a pool that failed after it took the slab: the slab must not leak
@@ -164,9 +160,16 @@ final class SizeClass {
             }
             throw e;
         }
-        final ClassSlab slab = new ClassSlab(pool, memory, layouts);
+        final ClassSlab slab;
+        try {
+            slab = new ClassSlab(pool, memory);
+        } catch (RuntimeException | Error e) {
+            pool.close();
+            returns.giveBack(memory);
+            throw e;
+        }
         // taken before the slab is published, so no other thread can take it all
-        final MemorySegment first = slab.take(layout);
+        final MemorySegment first = slab.take(word);
         slab.slot = all.size();
         all.add(slab);
         map.add(slab);
@@ -187,37 +190,24 @@ final class SizeClass {
         }
     }
 
-    /** The calling thread gives back the blocks in its own cache of each slab; returns how many. */
-    int releaseThreadCaches() {
-        int moved = 0;
-        for (ClassSlab slab : slabs()) {
-            try {
-                moved += slab.pool.releaseThreadCache();
-            } catch (IllegalStateException retired) {
-                // retired after the snapshot: nothing of ours is left in it
-            }
-        }
-        return moved;
-    }
-
     boolean owns(MemorySegment segment) {
         final ClassSlab slab = map.find(segment.address());
         return slab != null && slab.pool.owns(segment);
     }
 
     /**
-     * Adds this class's figures to {@code sums}: allocations, deallocations, bytes in use, bytes reserved. Under the
-     * lock that {@link #retire} holds while it has taken blocks itself, so its takes never show.
+     * Adds this class's figures to {@code sums}: blocks in use, bytes in use (their requests' sizes, from their
+     * layout words), bytes reserved. O(blocks).
      */
     synchronized void addTo(long[] sums) {
-        sums[0] += retiredAllocations - ownTakes;
-        sums[1] += retiredDeallocations - ownTakes;
         for (ClassSlab slab : all) {
-            final PoolStats stats = slab.pool.poolStats();
-            sums[0] += stats.allocations();
-            sums[1] += stats.deallocations();
-            sums[2] += stats.bytesInUse();
-            sums[3] += stats.bytesReserved();
+            for (long word : slab.layouts) {
+                if (word != ClassSlab.FREE) {
+                    sums[0]++;
+                    sums[1] += ClassSlab.size(word);
+                }
+            }
+            sums[2] += slab.pool.poolStats().bytesReserved();
         }
     }
 
@@ -241,7 +231,6 @@ final class SizeClass {
             return false; // the backing would refuse this thread (a confined arena): leave it for its owner
         }
         hook("start");
-        slab.pool.trim(); // the caller's own cache, dead threads' caches; live owners are asked to give theirs back
         hook("take");
         synchronized (this) {
             if (slab.state() == ClassSlab.RETIRED) {
@@ -254,12 +243,8 @@ final class SizeClass {
                 if (count > 0) {
                     slab.indexes.release(taken, 0, count);
                 }
-                ownTakes += count;
                 return false;
             }
-            final PoolStats stats = slab.pool.poolStats();
-            retiredAllocations += stats.allocations() - capacity;
-            retiredDeallocations += stats.deallocations();
             supply.retire(slab);
             map.remove(slab);
             final ClassSlab last = all.remove(all.size() - 1);

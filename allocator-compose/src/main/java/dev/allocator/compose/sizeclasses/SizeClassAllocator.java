@@ -46,20 +46,21 @@ import java.util.concurrent.atomic.LongAdder;
  *       throws) is logged as a warning and tried again next period; the trimmer never stops. A backing whose memory
  *       the trimmer thread may not touch (a confined arena) gets nothing back from the trimmer: its owner thread
  *       gives idle slabs back with {@link #trim()}.</li>
- *   <li>Thread caches: each slab is a {@link FixedBlockPool} with its per-thread caches on, so a platform thread
- *       takes and frees without atomic instructions. A slab can only go back once every one of its free blocks can
- *       be collected, and free blocks parked in a live thread's cache of that slab come back when that thread ends,
- *       when it next uses that slab, or when it calls {@link #releaseThreadCaches()} (or {@link #trim()}). A pooled
- *       worker that goes idle after a burst should call {@link #releaseThreadCaches()} so the burst's slabs can go
- *       back.</li>
+ *   <li>Thread caches: each platform thread keeps, per class up to 32 KiB, a stack of up to 64 free blocks (at most
+ *       64 KiB of them) from any slab of the class: it allocates with no atomic instruction and frees with one
+ *       uncontended compare-and-set; the stack refills and empties itself in bulk. Virtual threads go to the slabs.
+ *       A slab can only go back once none of its blocks is cached: a live thread's cached blocks come back when it
+ *       calls {@link #releaseThreadCaches()} or {@link #trim()}, those of a thread that ended at the next trim. A
+ *       pooled worker that goes idle after a burst should call {@link #releaseThreadCaches()} so the burst's slabs
+ *       can go back.</li>
  *   <li>{@link #deallocate} must get the segment and the layout it was allocated with: it picks the class from the
  *       layout and the slab from the address. A segment no slab of that class
  *       owns, a slice, or a layout other than the allocation's (size or alignment) throws
- *       {@link IllegalArgumentException} and changes nothing; a double free throws {@link IllegalStateException} as
- *       the pools do (two frees of one block racing each other are the pool's to catch: see
- *       {@code PoolBuilder.cache}).</li>
+ *       {@link IllegalArgumentException} and changes nothing; a double free throws {@link IllegalStateException},
+ *       and of two frees of one block racing each other one does (with {@code checkDoubleFree}).</li>
  *   <li>Stats count what callers did: allocations and deallocations they made, {@code bytesInUse} as their requests'
- *       sizes; {@code bytesReserved} counts whole slabs and large segments held from the backing allocator.</li>
+ *       sizes; {@code bytesReserved} counts whole slabs and large segments held from the backing allocator.
+ *       {@link #stats()} reads every block's layout word (O(blocks)).</li>
  *   <li>{@link #close()} closes every slab (wiping per the {@code wipe} policy), stops trimming, gives the slabs back
  *       and closes the backing allocator when it owns it. Over a backing it does not own, it registers itself
  *       ({@link Allocator#addDependent}), so a backing that closes first closes it, and its segments then throw
@@ -73,6 +74,8 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     /*
      * Maintainers' notes.
      *
+     * A platform thread's request pops from its own stack of the class (BlockStack, in ThreadBlocks, registered in
+     * ThreadCaches), a free pushes to it; BlockRouter holds both paths. The stacks refill from and flush to the class.
      * Each class (SizeClass) takes from its current slab, then from a stack of slabs that had blocks freed since they
      * were found full (SlabSupply, whose notes give the slab states and why no freed block is lost); only when none
      * has a block does it take the class's lock and add a slab. A free finds its slab from the address in a page
@@ -81,19 +84,21 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      * Trimming (one thread at a time, under IdleSlabs' lock): a slab is idle when two samples at least idleNanos
      * apart both saw it empty with the same allocation count. To retire it (SizeClass.retire): slab.trim() empties
      * the trimming thread's own cache, adopts the caches of dead threads and asks live owners to give theirs back;
-     * then, under the class lock, one bulk acquire of every block. If that gets every block, no thread holds or can
+     * (pools are built without caches of their own), then, under the class lock, one bulk acquire of every block. If that gets every block, no thread holds or can
      * get one: the slab is marked RETIRED, unlisted (supply, map, list of all) and closed. If not, the blocks go back
      * and the slab stays. Invariant: a slab is in the map while any block of it may be in use, so a valid free always
      * finds it. A thread that read a slab as current before it retired calls acquireFor on a closed pool: it throws
      * IllegalStateException, which ClassSlab.take treats as a refusal.
      *
-     * Stats: retire's own bulk takes are subtracted (SizeClass.addTo says how).
+     * Stats: allocations are counted per thread (ThreadBlocks) or in BlockRouter.direct; in use is what the layout
+     * words say (FREE or a layout), so retire's bulk takes and cached blocks never show.
      * Memory: each pool is built over a SlabMemory, which takes the slab from the backing and, when the pool closes,
      * only records it; SlabReturns gives it to the backing from a thread whose access the backing's segment allows
      * (MemorySegment.isAccessibleBy), else keeps it until one comes by (trim, a new slab, close). retire skips a slab
      * the calling thread may not touch. CloseGuard is part of requireCloseable, which ForwardingAllocator.close runs
      * before anything changes, and refuses such a thread.
-     * Layouts: the fast free compares ClassSlab.layouts; a mismatch goes to the checking path, which throws.
+     * Layouts: a block's word in ClassSlab.layouts is FREE or its allocation's layout; the free CASes it back to FREE
+     * (one of two racing frees wins), and BlockRouter.refused names what is wrong with a free that does not match.
      */
 
     private static final int MIN_BLOCKS_PER_SLAB = 8;
@@ -101,8 +106,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     public static final int MAX_BLOCKS_PER_SLAB = 1 << 20;
     /** The largest {@code slabSize}. */
     public static final long MAX_SLAB_SIZE = 1L << 30;
-    /** What {@code classBlock} returns for a request above {@code maxClass}: compared by identity only. */
-    private static final MemorySegment LARGE = MemorySegment.ofArray(new byte[0]);
+    private static final MemorySegment LARGE = BlockRouter.LARGE;
 
     private final SizeClasses classes;
     private final SizeClass[] byClass;
@@ -117,6 +121,8 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     private final SlabReturns returns = new SlabReturns();
     private final CloseGuard closeGuard;
     private final IdleSlabs idle;
+    private final ThreadCaches caches;
+    private final BlockRouter router;
     private final LongAdder trimFailures = new LongAdder();
     private final ScheduledFuture<?> trimTask;
     /** Whether the backing (not ours) closes this allocator before it frees memory: see Allocator.addDependent. */
@@ -140,7 +146,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         this(backing, maxClass, slabSize, idleMillis, wipe, checkDoubleFree, ownsBacking, PoolBuilder.DEFAULT_CACHE);
     }
 
-    /** As the public constructor, with each slab's thread cache size ({@code PoolBuilder.cache}); 0 for tests. */
+    /** As the public constructor; {@code cache} 0 turns the per-thread caches off (for tests), any other value on. */
     SizeClassAllocator(Allocator backing, long maxClass, long slabSize, long idleMillis, Wipe wipe,
                        boolean checkDoubleFree, boolean ownsBacking, int cache) {
         super("sizeclasses", backing, ownsBacking);
@@ -154,8 +160,10 @@ public final class SizeClassAllocator extends ForwardingAllocator {
             long size = classes.size(c);
             int blocks = (int) Math.min(MAX_BLOCKS_PER_SLAB, Math.max(MIN_BLOCKS_PER_SLAB, slabSize / size));
             byClass[c] = new SizeClass(Layout.of(size, classes.alignment(c)), blocks, backing, wipe, checkDoubleFree,
-                    cache, returns);
+                    returns);
         }
+        this.caches = new ThreadCaches(byClass, cache > 0);
+        this.router = new BlockRouter(this, classes, byClass, caches, checkDoubleFree, returns, failures);
         this.idle = new IdleSlabs(byClass, idleNanos, returns, this::isClosed);
         this.closeGuard = new CloseGuard(this, byClass, returns);
         this.trimTask = idleMillis == 0 ? null : SlabTrimmer.schedule(this, Math.max(1, idleMillis / 2));
@@ -195,44 +203,18 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     /*
      * allocate makes the slice it hands out in a method small enough to inline, from the block segment the pool built
      * once (classBlock returns that object, never a new one); deallocate hands on the slice's address, size and
-     * scope. So where the JIT inlines both into the caller, the slice does not escape and is scalar-replaced (0 B/op);
-     * where it keeps allocate out of line ("already compiled into a big method": allocate's own compiled body holds
-     * the inlined take path), each allocation costs the slice's 40 B.
+     * scope. The paths behind them (BlockRouter) are never inlined into them, so both stay small once compiled and
+     * the JIT inlines them into their callers, where the slice does not escape and is scalar-replaced (0 B/op).
      */
 
     /**
      * The whole block (the pool's own segment) for a request of a size class, taken and counted for the request's
-     * size; {@link #LARGE} for a request above {@code maxClass}; null when the class cannot grow and
+     * layout; {@link #LARGE} for a request above {@code maxClass}; null when the class cannot grow and
      * {@code throwOnFailure} is false.
      */
     private MemorySegment classBlock(Layout layout, boolean throwOnFailure) {
         requireOpen();
-        final int c = classes.classOf(layout.size(), layout.alignment());
-        if (c == SizeClasses.NONE) {
-            return LARGE;
-        }
-        final SizeClass sizeClass = byClass[c];
-        final MemorySegment block = sizeClass.takeBlock(layout);
-        return block != null ? block : grow(sizeClass, layout, throwOnFailure);
-    }
-
-    private MemorySegment grow(SizeClass sizeClass, Layout layout, boolean throwOnFailure) {
-        requireOpen();
-        try {
-            returns.retry(); // slabs a trimmer thread could not give back to a confined backing
-        } catch (RuntimeException stillRefused) {
-            // kept for a later call; not this request's business
-        }
-        try {
-            return sizeClass.grow(layout);
-        } catch (AllocationException e) {
-            failures.increment();
-            if (throwOnFailure) {
-                throw new AllocationException(e.reason(), layout, this + " cannot allocate " + layout
-                        + ": a new slab for the " + sizeClass.block().size() + " B class failed: " + e.getMessage(), e);
-            }
-            return null;
-        }
+        return router.take(layout, throwOnFailure);
     }
 
     private MemorySegment allocateLarge(Layout layout, boolean throwOnFailure, boolean zeroed) {
@@ -264,33 +246,16 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     @Override
     public void deallocate(MemorySegment segment, Layout layout) {
         Objects.requireNonNull(segment, "segment");
-        if (!releaseClassBlock(segment.address(), segment.byteSize(), segment.scope(), layout)) {
-            deallocateOther(segment, layout);
+        requireOpen();
+        if (!router.give(segment.address(), segment.byteSize(), segment.scope(), layout)) {
+            deallocateLarge(segment, layout);
         }
     }
 
-    /** The common case, from the segment's address, size and scope (see the note above classBlock). */
-    private boolean releaseClassBlock(long address, long byteSize, MemorySegment.Scope scope, Layout layout) {
-        requireOpen();
-        final int c = classes.classOf(layout.size(), layout.alignment());
-        return c != SizeClasses.NONE && byteSize == layout.size() && byClass[c].release(address, scope, layout);
-    }
-
-    /** A large segment, or anything the common case did not recognise: the checking path, which names the fault. */
-    private void deallocateOther(MemorySegment segment, Layout layout) {
-        requireOpen();
-        final int c = classes.classOf(layout.size(), layout.alignment());
-        if (c == SizeClasses.NONE) {
-            backing.deallocate(segment, layout);
-            largeDeallocations.increment();
-            largeBytes.add(-layout.size());
-            return;
-        }
-        if (byClass[c].deallocate(segment, layout)) {
-            return;
-        }
-        throw new IllegalArgumentException("segment at " + Checks.hex(segment.address()) + " of " + segment.byteSize()
-                + " bytes was not allocated by " + this + " with layout " + layout);
+    private void deallocateLarge(MemorySegment segment, Layout layout) {
+        backing.deallocate(segment, layout);
+        largeDeallocations.increment();
+        largeBytes.add(-layout.size());
     }
 
     @Override
@@ -303,14 +268,23 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         return backing.owns(segment);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Allocations are counted per thread; deallocations are the allocations less the blocks in use, which this
+     * reads from every block's layout word (O(blocks)).
+     */
     @Override
     public AllocatorStats stats() {
-        long inUse = largeBytes.sum();
-        long[] sums = {largeAllocations.sum(), largeDeallocations.sum(), inUse, inUse + returns.pendingBytes()};
+        final long large = largeBytes.sum();
+        final long largeAllocated = largeAllocations.sum();
+        final long[] sums = new long[3]; // blocks in use, bytes in use, bytes reserved
         for (SizeClass sizeClass : byClass) {
             sizeClass.addTo(sums);
         }
-        return new AllocatorStats(sums[0], sums[1], failures.sum(), sums[2], sums[3]);
+        final long allocated = caches.allocations() + router.direct.sum();
+        return new AllocatorStats(largeAllocated + allocated, largeDeallocations.sum() + allocated - sums[0],
+                failures.sum(), large + sums[1], large + returns.pendingBytes() + sums[2]);
     }
 
     /** @return the number of slabs held now, over all classes */
@@ -330,6 +304,10 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      * @throws RuntimeException what the backing allocator throws when it refuses a slab (kept for the next call)
      */
     public int trim() {
+        if (!isClosed()) {
+            caches.releaseOwn();
+            caches.adoptEnded();
+        }
         return returns.retry() + idle.trim(Long.MIN_VALUE);
     }
 
@@ -343,15 +321,12 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      */
     public int releaseThreadCaches() {
         requireOpen();
-        int moved = 0;
-        for (SizeClass sizeClass : byClass) {
-            moved += sizeClass.releaseThreadCaches();
-        }
-        return moved;
+        return caches.releaseOwn();
     }
 
     /** Called by {@link SlabTrimmer}: retires slabs idle for {@code idleNanos}. */
     int trimIdle() {
+        caches.adoptEnded();
         return returns.retry() + idle.trim(System.nanoTime());
     }
 

@@ -1,7 +1,5 @@
 package dev.allocator.compose.sizeclasses;
 
-import dev.allocator.api.Layout;
-
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 
@@ -31,10 +29,8 @@ final class SlabSupply {
      *
      * No lost wake-up: take writes FULL (volatile) before its probe reads the slab's free list; a free writes the free
      * list (its CAS) before it reads the state. So either the probe sees the freed block, or the free sees FULL and
-     * lists the slab. Blocks a free parks in its own thread's cache of that slab are not seen by another thread's
-     * probe: such a free still sees FULL and lists the slab when it runs after the mark; when it ran before, the slab
-     * may stay FULL while the block sits in that cache, until that thread frees to the slab again or the trimmer
-     * relists it (IdleSlabs). Then the class grows instead of waiting: memory, never correctness.
+     * lists the slab. (Blocks in threads' BlockStacks are in use to the pool: they reach it
+     * through a bulk give, which relists the slab like any free.)
      *
      * The current slab's take (SizeClass.takeBlock) runs without the lock; a slab retired meanwhile throws
      * IllegalStateException from its closed pool, which ClassSlab.take treats as a refusal.
@@ -53,14 +49,14 @@ final class SlabSupply {
      * The slow path of a take: the current slab once more (another thread may have freed or replaced it), then
      * listed slabs, top first, each made current when it has a block.
      *
-     * @return a block taken for {@code layout}, or null when no slab has one (the class must grow)
+     * @return a block taken, with layout word {@code word}, or null when no slab has one (the class must grow)
      */
-    synchronized MemorySegment take(Layout layout) {
+    synchronized MemorySegment take(long word) {
         ClassSlab slab = current;
         if (slab != null) {
-            MemorySegment block = slab.take(layout);
+            MemorySegment block = slab.take(word);
             if (block == null && slab.changeState(ClassSlab.CURRENT, ClassSlab.FULL)) {
-                block = slab.take(layout); // a free that ran before the mark did not list it: see the notes
+                block = slab.take(word); // a free that ran before the mark did not list it: see the notes
                 if (block != null) {
                     slab.changeState(ClassSlab.FULL, ClassSlab.CURRENT);
                 }
@@ -75,9 +71,9 @@ final class SlabSupply {
                 continue; // retired, or current again
             }
             current = slab;
-            MemorySegment block = slab.take(layout);
+            MemorySegment block = slab.take(word);
             if (block == null && slab.changeState(ClassSlab.CURRENT, ClassSlab.FULL)) {
-                block = slab.take(layout);
+                block = slab.take(word);
                 if (block != null) {
                     slab.changeState(ClassSlab.FULL, ClassSlab.CURRENT);
                 }
