@@ -40,6 +40,10 @@ final class ClassSlab {
     static final long FREE = 0;
     /** The bits of a {@link #encode}d layout that hold the size (a class block is at most 1 GiB). */
     private static final long SIZE_BITS = (1L << 56) - 1;
+    /** The bit every {@link #encode}d layout has set, and {@link #FREE} has not. */
+    private static final long TAKEN = 1L << 63;
+    /** log2 of the alignment, after the shift by 56 (an alignment is a power of two below 2^63). */
+    private static final long ALIGNMENT_LOG_MASK = 0x3F;
     /** {@code 2^33 / 3}, rounded up: {@code x / 3 == (x * THIRD) >>> 33} for every {@code 0 <= x < 2^32}. */
     private static final long THIRD = 0xAAAAAAABL;
 
@@ -171,9 +175,12 @@ final class ClassSlab {
         return STATE.compareAndSet(this, expected, next);
     }
 
-    /** A layout of a class block as one word: the size, and log2 of the alignment in the top byte. */
+    /**
+     * A layout of a class block as one word: the size in the low 56 bits, log2 of the alignment in bits 56-61, and
+     * bit 63 set, so that no layout (a 0-byte one with alignment 1 included) encodes as {@link #FREE}.
+     */
     static long encode(Layout layout) {
-        return layout.size() | (long) Long.numberOfTrailingZeros(layout.alignment()) << 56;
+        return TAKEN | layout.size() | (long) Long.numberOfTrailingZeros(layout.alignment()) << 56;
     }
 
     /** The size of the layout a word from {@link #encode} stands for. */
@@ -183,6 +190,6 @@ final class ClassSlab {
 
     /** The layout a word from {@link #encode} stands for. */
     static Layout decode(long word) {
-        return Layout.of(word & SIZE_BITS, 1L << (word >>> 56));
+        return Layout.of(word & SIZE_BITS, 1L << ((word >>> 56) & ALIGNMENT_LOG_MASK));
     }
 }

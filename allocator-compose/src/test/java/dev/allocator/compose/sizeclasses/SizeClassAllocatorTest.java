@@ -2,6 +2,7 @@ package dev.allocator.compose.sizeclasses;
 
 import dev.allocator.api.AllocationException;
 import dev.allocator.api.Allocator;
+import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Allocators;
 import dev.allocator.api.Layout;
 import dev.allocator.api.SpecException;
@@ -43,6 +44,21 @@ class SizeClassAllocatorTest {
             assertEquals(0, allocator.stats().bytesInUse());
             assertEquals(2, allocator.stats().allocations());
             assertEquals(2, allocator.stats().deallocations());
+        }
+    }
+
+    @Test
+    void shouldCountAZeroByteAllocationInUseUntilItIsFreedAndRejectItsDoubleFree() {
+        try (Allocator system = Allocators.open("system"); SizeClassAllocator allocator = over(system, 0)) {
+            Layout empty = Layout.of(0);
+            MemorySegment segment = allocator.allocate(empty);
+            AllocatorStats held = allocator.stats();
+            assertEquals(1, held.allocations());
+            assertEquals(0, held.deallocations(), "a 0-byte block is in use until it is freed: " + held);
+            allocator.deallocate(segment, empty);
+            assertEquals(1, allocator.stats().deallocations());
+            assertThrows(IllegalStateException.class, () -> allocator.deallocate(segment, empty));
+            assertEquals(1, allocator.stats().deallocations(), "a refused double free changes no count");
         }
     }
 
