@@ -59,6 +59,8 @@ public final class MpmcIndexRing {
      */
 
     private static final VarHandle POSITION = ValueLayout.JAVA_LONG.varHandle();
+    /** Plain (non-atomic-ordering) access to a slot; ordered by the position stores and loads around it. */
+    private static final VarHandle SLOT = ValueLayout.JAVA_INT.varHandle();
     /** Spins before a waiter starts yielding its core to the one it waits for. */
     private static final int SPINS = 64;
 
@@ -130,7 +132,7 @@ public final class MpmcIndexRing {
                 return false;
             }
         } while (!claim(MpmcIndexRingDescriptor.PRODUCER_HEAD_OFFSET, head, head + 1));
-        region.set(ValueLayout.JAVA_INT, slot(head), value);
+        SLOT.set(region, slot(head), value);
         complete(MpmcIndexRingDescriptor.PRODUCER_TAIL_OFFSET, head, head + 1);
         return true;
     }
@@ -158,7 +160,7 @@ public final class MpmcIndexRing {
             }
         } while (!claim(MpmcIndexRingDescriptor.PRODUCER_HEAD_OFFSET, head, head + n));
         for (int i = 0; i < n; i++) {
-            region.set(ValueLayout.JAVA_INT, slot(head + i), values[offset + i]);
+            SLOT.set(region, slot(head + i), values[offset + i]);
         }
         complete(MpmcIndexRingDescriptor.PRODUCER_TAIL_OFFSET, head, head + n);
         return n;
@@ -177,7 +179,7 @@ public final class MpmcIndexRing {
                 return -1;
             }
         } while (!claim(MpmcIndexRingDescriptor.CONSUMER_HEAD_OFFSET, head, head + 1));
-        int value = region.get(ValueLayout.JAVA_INT, slot(head));
+        int value = (int) SLOT.get(region, slot(head));
         complete(MpmcIndexRingDescriptor.CONSUMER_TAIL_OFFSET, head, head + 1);
         return value;
     }
@@ -204,7 +206,7 @@ public final class MpmcIndexRing {
             }
         } while (!claim(MpmcIndexRingDescriptor.CONSUMER_HEAD_OFFSET, head, head + n));
         for (int i = 0; i < n; i++) {
-            into[offset + i] = region.get(ValueLayout.JAVA_INT, slot(head + i));
+            into[offset + i] = (int) SLOT.get(region, slot(head + i));
         }
         complete(MpmcIndexRingDescriptor.CONSUMER_TAIL_OFFSET, head, head + n);
         return n;

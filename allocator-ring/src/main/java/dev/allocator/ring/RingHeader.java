@@ -4,6 +4,7 @@ import dev.allocator.api.Checks;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 
 /**
  * The first line of every ring region: magic, version, kind, capacity. Writes it ({@link #write}) and checks it
@@ -17,6 +18,8 @@ final class RingHeader {
     static final int VERSION = 1;
 
     static final long MAGIC_OFFSET = 0;
+    /** The magic is stored last with release and read first with acquire: a ring that has it is complete. */
+    private static final VarHandle MAGIC_WORD = ValueLayout.JAVA_LONG.varHandle();
     static final long VERSION_OFFSET = 8;
     static final long KIND_OFFSET = 12;
     static final long CAPACITY_OFFSET = 16;
@@ -37,13 +40,13 @@ final class RingHeader {
         region.set(ValueLayout.JAVA_INT, VERSION_OFFSET, VERSION);
         region.set(ValueLayout.JAVA_INT, KIND_OFFSET, kind);
         region.set(ValueLayout.JAVA_INT, CAPACITY_OFFSET, capacity);
-        region.set(ValueLayout.JAVA_LONG, MAGIC_OFFSET, MAGIC);
+        MAGIC_WORD.setRelease(region, MAGIC_OFFSET, MAGIC);
     }
 
     /** Checks what another party wrote; returns the capacity. */
     static int check(MemorySegment region, int kind, String kindName) {
         checkRegion(region, 3 * LINE);
-        long magic = region.get(ValueLayout.JAVA_LONG, MAGIC_OFFSET);
+        long magic = (long) MAGIC_WORD.getAcquire(region, MAGIC_OFFSET);
         if (magic != MAGIC) {
             throw new IllegalArgumentException("region is not an index ring (no ring header; create it first): magic="
                     + Checks.hex(magic));

@@ -56,6 +56,8 @@ public final class SpscIndexRing {
      */
 
     private static final VarHandle POSITION = ValueLayout.JAVA_LONG.varHandle();
+    /** Plain (non-atomic-ordering) access to a slot; ordered by the position stores and loads around it. */
+    private static final VarHandle SLOT = ValueLayout.JAVA_INT.varHandle();
 
     private final MemorySegment region;
     private final int capacity;
@@ -134,7 +136,7 @@ public final class SpscIndexRing {
         if (position - producer.cached >= capacity && position - refreshConsumer() >= capacity) {
             return false;
         }
-        region.set(ValueLayout.JAVA_INT, slot(position), value);
+        SLOT.set(region, slot(position), value);
         publish(position + 1);
         return true;
     }
@@ -156,7 +158,7 @@ public final class SpscIndexRing {
         int n = free(count);
         long position = producer.position;
         for (int i = 0; i < n; i++) {
-            region.set(ValueLayout.JAVA_INT, slot(position + i), values[offset + i]);
+            SLOT.set(region, slot(position + i), values[offset + i]);
         }
         if (n > 0) {
             publish(position + n);
@@ -176,7 +178,7 @@ public final class SpscIndexRing {
         if (position >= consumer.cached && position >= refreshProducer()) {
             return -1;
         }
-        int value = region.get(ValueLayout.JAVA_INT, slot(position));
+        int value = (int) SLOT.get(region, slot(position));
         consume(position + 1);
         return value;
     }
@@ -197,7 +199,7 @@ public final class SpscIndexRing {
         int n = available(count);
         long position = consumer.position;
         for (int i = 0; i < n; i++) {
-            into[offset + i] = region.get(ValueLayout.JAVA_INT, slot(position + i));
+            into[offset + i] = (int) SLOT.get(region, slot(position + i));
         }
         if (n > 0) {
             consume(position + n);
@@ -231,7 +233,7 @@ public final class SpscIndexRing {
     public void put(int i, int value) {
         Checks.requireInRange(i, 0, producer.pending - 1L, "i");
         Checks.requireNonNegative(value, "value");
-        region.set(ValueLayout.JAVA_INT, slot(producer.position + i), value);
+        SLOT.set(region, slot(producer.position + i), value);
     }
 
     /**
@@ -273,7 +275,7 @@ public final class SpscIndexRing {
      */
     public int get(int i) {
         Checks.requireInRange(i, 0, consumer.pending - 1L, "i");
-        return region.get(ValueLayout.JAVA_INT, slot(consumer.position + i));
+        return (int) SLOT.get(region, slot(consumer.position + i));
     }
 
     /**
