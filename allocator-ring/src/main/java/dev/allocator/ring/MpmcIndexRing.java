@@ -83,7 +83,6 @@ public final class MpmcIndexRing {
      */
     public static long byteSize(int capacity) {
         Checks.requirePowerOfTwo(capacity, "capacity");
-        Checks.requireInRange(capacity, 1, RingHeader.MAX_CAPACITY, "capacity");
         return MpmcIndexRingDescriptor.byteSize(capacity);
     }
 

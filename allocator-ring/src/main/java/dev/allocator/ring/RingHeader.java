@@ -25,7 +25,7 @@ final class RingHeader {
     static final long CAPACITY_OFFSET = 16;
     /** One header line, one producer line, one consumer line: 128 bytes apart so no two share a prefetched pair. */
     static final long LINE = 128;
-    /** Capacities are powers of two up to this (slot offsets stay well inside an int count). */
+    /** The largest power of two an int holds: the largest capacity. */
     static final int MAX_CAPACITY = 1 << 30;
 
     private RingHeader() {
@@ -34,7 +34,6 @@ final class RingHeader {
     /** Checks capacity and region, clears the positions and writes the header last. */
     static void write(MemorySegment region, int capacity, int kind, long byteSize) {
         Checks.requirePowerOfTwo(capacity, "capacity");
-        Checks.requireInRange(capacity, 1, MAX_CAPACITY, "capacity");
         checkRegion(region, byteSize);
         region.asSlice(LINE, 2 * LINE).fill((byte) 0);
         region.set(ValueLayout.JAVA_INT, VERSION_OFFSET, VERSION);

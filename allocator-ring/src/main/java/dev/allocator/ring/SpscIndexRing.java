@@ -86,7 +86,6 @@ public final class SpscIndexRing {
      */
     public static long byteSize(int capacity) {
         Checks.requirePowerOfTwo(capacity, "capacity");
-        Checks.requireInRange(capacity, 1, RingHeader.MAX_CAPACITY, "capacity");
         return SpscIndexRingDescriptor.byteSize(capacity);
     }
 
