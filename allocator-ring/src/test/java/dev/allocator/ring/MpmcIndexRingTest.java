@@ -65,7 +65,7 @@ class MpmcIndexRingTest {
     @Test
     void shouldTakeEveryValueExactlyOnceAcrossThreads() throws InterruptedException {
         MpmcIndexRing shared = MpmcIndexRing.create(arena.allocate(MpmcIndexRing.byteSize(64), 128), 64);
-        int perProducer = 200_000;
+        int perProducer = 50_000;
         int producers = 2;
         java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(
                 producers * perProducer);
@@ -83,7 +83,7 @@ class MpmcIndexRingTest {
                     int moved = (v & 1) == 0 ? shared.offer(batch, 0, n) : (shared.offer(batch[0]) ? 1 : 0);
                     v += moved;
                     if (moved == 0) {
-                        Thread.onSpinWait();
+                        Thread.yield();
                     }
                 }
             });
@@ -97,6 +97,9 @@ class MpmcIndexRingTest {
                         seen.incrementAndGet(into[i]);
                     }
                     taken.addAndGet(n);
+                    if (n == 0) {
+                        Thread.yield();
+                    }
                 }
             });
         }
