@@ -67,14 +67,7 @@ public final class ChildJvm {
      * @return how it ended
      */
     public static Ended run(Class<?> main, List<String> jvmFlags, Duration timeout, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(FLAGS);
-        command.addAll(jvmFlags);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(List.of(args));
+        List<String> command = command(main, jvmFlags, args);
         Path log = null;
         try {
             Path directory = Files.createTempDirectory("child-jvm");
@@ -93,5 +86,32 @@ public final class ChildJvm {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for " + main.getName(), e);
         }
+    }
+
+    /**
+     * Starts {@code main} in a child JVM and returns at once, for a test that talks to the child while it runs or
+     * kills it ({@link Process#destroyForcibly()}); standard error goes to standard output, which the caller reads.
+     * The caller must make sure the child ends.
+     *
+     * @param main     the scenario class
+     * @param jvmFlags flags before the class name
+     * @param args     the scenario's arguments
+     * @return the running child
+     * @throws IOException if it cannot be started
+     */
+    public static Process start(Class<?> main, List<String> jvmFlags, String... args) throws IOException {
+        return new ProcessBuilder(command(main, jvmFlags, args)).redirectErrorStream(true).start();
+    }
+
+    private static List<String> command(Class<?> main, List<String> jvmFlags, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(FLAGS);
+        command.addAll(jvmFlags);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return command;
     }
 }
