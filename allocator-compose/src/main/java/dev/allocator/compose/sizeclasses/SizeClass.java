@@ -36,6 +36,9 @@ final class SizeClass {
     private final SlabMap map;
     /** Every slab, each at its {@code slot}; guarded by this. */
     private final ArrayList<ClassSlab> all = new ArrayList<>();
+    /** Set by {@link #closeAll()}: no slab is added afterwards (a thread that passed the open check racing the
+     * close must not grow a slab nobody will close); guarded by this. */
+    private boolean closed;
     /** Test hook: runs at the named points of {@link #retire}; null in use. */
     volatile RetireHook hook;
 
@@ -138,10 +141,14 @@ final class SizeClass {
     /** A block (the pool's whole-block segment, taken for {@code layout}) from a new slab, unless another thread
      * added one meanwhile, or freed a block, so that a slab has one.
      *
-     * @throws AllocationException when the slab's per-block heap would be too large, or the backing allocator
-     *                             cannot give a new slab; nothing changed then
+     * @throws AllocationException  when the slab's per-block heap would be too large, or the backing allocator
+     *                              cannot give a new slab; nothing changed then
+     * @throws IllegalStateException after {@link #closeAll()}: the allocator closed while the caller was on its way
      */
     synchronized MemorySegment grow(Layout layout, long word) {
+        if (closed) {
+            Checks.requireOpen(true, "sizeclasses (its " + block.size() + " B class)");
+        }
         final MemorySegment taken = supply.take(word);
         if (taken != null) {
             return taken;
@@ -294,6 +301,7 @@ final class SizeClass {
     void closeAll() {
         final ClassSlab[] closing;
         synchronized (this) {
+            closed = true;
             closing = all.toArray(NO_SLABS);
             all.clear();
             supply.clear();

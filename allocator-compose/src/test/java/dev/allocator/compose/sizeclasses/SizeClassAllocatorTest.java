@@ -63,6 +63,24 @@ class SizeClassAllocatorTest {
     }
 
     @Test
+    void shouldRefuseToGrowASlabOnceTheClassClosed() {
+        try (Allocator system = Allocators.open("system")) {
+            SizeClass sizeClass = new SizeClass(Layout.of(64), 16, system, Wipe.NONE, true, new SlabReturns());
+            Layout layout = Layout.of(64);
+            MemorySegment first = sizeClass.grow(layout, ClassSlab.encode(layout));
+            sizeClass.closeAll();
+            // a thread that passed the allocator's open check before the close and reaches grow after it
+            IllegalStateException closed = assertThrows(IllegalStateException.class,
+                    () -> sizeClass.grow(layout, ClassSlab.encode(layout)));
+            assertTrue(closed.getMessage().contains("is closed"), closed.getMessage());
+            assertEquals(0, sizeClass.slabCount(), "no slab was added after the close");
+            assertEquals(0, system.stats().liveAllocations(), "the first slab went back and no other was taken");
+            assertThrows(IllegalStateException.class, () -> first.get(ValueLayout.JAVA_BYTE, 0),
+                    "a block of a closed class is unreadable");
+        }
+    }
+
+    @Test
     void shouldAddSlabsWhenAClassFillsUp() {
         try (Allocator system = Allocators.open("system"); SizeClassAllocator allocator = over(system, 0)) {
             List<MemorySegment> held = new ArrayList<>();
