@@ -22,6 +22,11 @@ public final class LayeringRules {
     static final String ARENA = "dev.allocator.arena..";
     static final String COMPOSE = "dev.allocator.compose..";
     static final String IO = "dev.allocator.io..";
+    static final String PAGES = "dev.allocator.pages..";
+    static final String SECURE = "dev.allocator.secure..";
+    static final String RING = "dev.allocator.ring..";
+    static final String SHM = "dev.allocator.shm..";
+    static final String AGRONA_VIEWS = "dev.allocator.agrona..";
     static final String JDK = "java..";
 
     @ArchTest
@@ -87,6 +92,29 @@ public final class LayeringRules {
             .as("allocator-io depends on the API, the pool's exported package and java.. only")
             .because("the packet and I/O buffer pools build on the pool's public index API, so that the pool's "
                     + "internals can change beside them");
+
+    @ArchTest
+    public static final ArchRule PAGES_AND_SECURE_DEPEND_ON_THE_API_AND_JDK_ONLY = classes()
+            .that().resideInAnyPackage(PAGES, SECURE)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(PAGES, SECURE, API, JDK)
+            .as("allocator-pages (pages and secure) depends on the API and java.. only")
+            .because("page-level backends bind mmap and friends through the FFM Linker and plug in through the "
+                    + "provider SPI; pools and arenas compose over them by spec, never by import");
+
+    @ArchTest
+    public static final ArchRule RINGS_AND_SHARED_POOL_DEPEND_ON_THE_API_AND_JDK_ONLY = classes()
+            .that().resideInAnyPackage(RING, SHM)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(RING, SHM, API, JDK)
+            .as("allocator-ring and allocator-shm depend on the API and java.. only")
+            .because("their whole state lives in a segment another process may map: nothing of another module's "
+                    + "heap structures may leak into that layout");
+
+    @ArchTest
+    public static final ArchRule AGRONA_VIEWS_DEPEND_ON_THE_API_JDK_AND_AGRONA_ONLY = classes()
+            .that().resideInAPackage(AGRONA_VIEWS)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(AGRONA_VIEWS, API, JDK, "org.agrona..")
+            .as("allocator-agrona depends on the API, java.. and org.agrona.. only")
+            .because("an adapter depends on the API and its host alone, so it views blocks of any allocator");
 
     @ArchTest
     public static final ArchRule NO_UNSAFE_OR_JDK_INTERNALS = noClasses()

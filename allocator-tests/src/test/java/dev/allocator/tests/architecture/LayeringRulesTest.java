@@ -27,7 +27,8 @@ class LayeringRulesTest {
             packages.add(javaClass.getPackageName());
         }
         for (String expected : Set.of("dev.allocator.api", "dev.allocator.system", "dev.allocator.pool",
-                "dev.allocator.arena", "dev.allocator.compose")) {
+                "dev.allocator.arena", "dev.allocator.compose", "dev.allocator.pages", "dev.allocator.secure",
+                "dev.allocator.ring", "dev.allocator.shm", "dev.allocator.agrona")) {
             assertTrue(packages.contains(expected), () -> "no main classes imported from " + expected + ": "
                     + packages);
         }
