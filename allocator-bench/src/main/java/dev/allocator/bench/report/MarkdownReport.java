@@ -257,12 +257,20 @@ final class MarkdownReport {
         for (Result m : mine) {
             out.append("| ").append(label(m, ours)).append(" |");
             for (Result p : peers) {
-                out.append(' ').append(Ratios.words(Ratios.advantage(m.score(), p.score(), m.lowerIsBetter())))
-                        .append(" |");
+                out.append(' ').append(comparable(m, p)
+                        ? Ratios.words(Ratios.advantage(m.score(), p.score(), m.lowerIsBetter())) : "—").append(" |");
             }
             out.append('\n');
         }
         out.append('\n');
+    }
+
+    /**
+     * Whether a ratio of the two means something: always, but for rows told apart by an Arrow {@code manager}, whose
+     * benchmark methods are different workloads (an int vector, a string vector) measured with every manager.
+     */
+    static boolean comparable(Result mine, Result peer) {
+        return !mine.params().containsKey("manager") || mine.name().equals(peer.name());
     }
 
     /** Time at each higher thread count ÷ time at the lowest, per benchmark and parameters. */

@@ -185,6 +185,12 @@ class BenchReportTest {
                 "our managers against Arrow's in one table:\n" + table);
         assertTrue(table.contains("| **intVector: sizeclasses** | 1.33× faster | 2.00× faster |"), table);
         assertFalse(table.contains("**intVector: netty**"), "Arrow's managers are peers:\n" + table);
+        List<Result> two = List.of(manager.apply("pool", 100.0), new Result("Arrow", "varCharVector", "avgt", 1,
+                new java.util.TreeMap<>(java.util.Map.of("manager", "netty", "rows", "1024")), 400.0, 0.5, "ns/op",
+                0.0, run));
+        String mixed = section(MarkdownReport.render(two, MACHINE, BenchReport.ours(BenchReport.OURS), "", null, ""),
+                "### Arrow: 1 thread, rows=1024");
+        assertTrue(mixed.contains("| **intVector: pool** | — |"), "no ratio between two workloads:\n" + mixed);
     }
 
     @Test
