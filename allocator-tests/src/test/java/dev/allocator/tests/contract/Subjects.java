@@ -79,6 +79,10 @@ public final class Subjects {
     public static final Subject POOL_OVER_SECURE = Subject.of("pool(blockSize=64, capacity=1024, wipe=always) > secure")
             .withMaxSize(64, true).withMaxAlignment(64).bounded(1024);
 
+    /** A bump arena whose chunks are mappings from pages; bigger requests get a mapping of their own. */
+    public static final Subject ARENA_OVER_PAGES = Subject.of("arena(chunkSize=64KiB) > pages")
+            .withMaxSize(64L << 20, false).withMaxAlignment(1L << 20).alignmentUnlimited().confined().arenaLike();
+
     /** A pool whose slab is huge pages (MAP_HUGETLB, else transparent huge pages advised). */
     public static final Subject POOL_OVER_HUGE_PAGES =
             Subject.of("pool(blockSize=256, capacity=1024) > pages(hugePages=true)")

@@ -38,7 +38,8 @@ public final class FaultSubjects {
             new FaultSubject("pool(blockSize=64, capacity=1024, wipe=always) > {F} > secure",
                     Subjects.POOL_OVER_SECURE, false),
             new FaultSubject("pool(blockSize=256, capacity=1024) > {F} > pages(hugePages=true)",
-                    Subjects.POOL_OVER_HUGE_PAGES, false));
+                    Subjects.POOL_OVER_HUGE_PAGES, false),
+            new FaultSubject("arena(chunkSize=64KiB) > {F} > pages", Subjects.ARENA_OVER_PAGES, true));
 
     /** Compositions beyond the kit: stacks of wrappers, shared backings, fallbacks over faulty pools. */
     public static final List<FaultSubject> COMPOSED = List.of(
