@@ -2,6 +2,7 @@ package dev.allocator.api;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.util.function.Consumer;
 
 /**
  * Hands out blocks of off-heap memory by {@link Layout} and takes them back.
@@ -156,6 +157,25 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      *                              another thread
      */
     default void requireCloseable() {
+    }
+
+    /**
+     * Lists into {@code sink} the figures this allocator and those it is built over report beyond {@link #stats()}:
+     * a pool's exhaustions, a budget's headroom, a size histogram's buckets ({@code docs/micrometer.md} lists this
+     * project's). An allocator lists its own measures first, then those of the allocators it is built over, so a
+     * monitoring binder given the top of a stack finds every layer's; a layer reached twice (a backing shared by the
+     * two sides of a choice) is listed twice, with the same source.
+     *
+     * <p>Listing builds the measures (call it once, when binding); reading one later allocates nothing beyond what its
+     * source's getter does. May be called from any thread and after close. The default lists nothing: an allocator
+     * with no figures of its own and no backing. A wrapper lists its own, then calls its backing's
+     * {@code measures}.
+     *
+     * @param sink receives each measure
+     * @throws NullPointerException when {@code sink} is null
+     */
+    default void measures(Consumer<? super Measure> sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
     }
 
     /**

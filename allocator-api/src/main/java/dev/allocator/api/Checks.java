@@ -143,6 +143,32 @@ public final class Checks {
     }
 
     /**
+     * Checks that {@code value} is lower-case words of ASCII letters and digits joined by dots, each word starting
+     * with a letter ({@code allocator.pool.exhaustions}): the shape of a metric name or tag key.
+     *
+     * @param value the value to check
+     * @param name  the name of the value, used in the message
+     * @return {@code value}
+     * @throws IllegalArgumentException if {@code value} has another shape
+     * @throws NullPointerException     if {@code value} is null
+     */
+    public static String requireDottedName(String value, String name) {
+        java.util.Objects.requireNonNull(value, name);
+        boolean wordStart = true;
+        boolean valid = !value.isEmpty();
+        for (int i = 0; i < value.length() && valid; i++) {
+            char c = value.charAt(i);
+            valid = c >= 'a' && c <= 'z' || !wordStart && (c >= '0' && c <= '9' || c == '.');
+            wordStart = c == '.';
+        }
+        if (!valid || wordStart) {
+            throw new IllegalArgumentException(
+                    name + " must be lower-case words joined by dots: " + name + "=\"" + value + "\"");
+        }
+        return value;
+    }
+
+    /**
      * Formats a native address the way every message in the project does ({@code 0x7f3a0c001000}).
      *
      * @param address the address

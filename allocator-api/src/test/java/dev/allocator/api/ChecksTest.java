@@ -91,4 +91,17 @@ class ChecksTest {
         assertEquals("0x7f3a0c001000", Checks.hex(0x7f3a0c001000L));
         assertEquals("0x0", Checks.hex(0));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "allocator.pool.exhaustions", "block.size", "p99.latency2"})
+    void shouldAcceptLowerCaseDottedNames(String value) {
+        assertEquals(value, Checks.requireDottedName(value, "name"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".", "a.", ".a", "a..b", "A", "a.B", "1a", "a.1", "a-b", "a b", "\u00e9"})
+    void shouldRejectOtherNamesNamingThem(String value) {
+        rejects(IllegalArgumentException.class, () -> Checks.requireDottedName(value, "name"),
+                "name must be lower-case words joined by dots: name=\"" + value + "\"");
+    }
 }

@@ -3,8 +3,10 @@ package dev.allocator.api.internal;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Measure;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 
 /**
  * An allocator that sends every call to another; subclasses change what they need (most often {@link #close()}).
@@ -46,6 +48,11 @@ abstract class DelegatingAllocator implements Allocator {
     @Override
     public AllocatorStats stats() {
         return delegate.stats();
+    }
+
+    @Override
+    public void measures(Consumer<? super Measure> sink) {
+        delegate.measures(sink);
     }
 
     @Override

@@ -6,12 +6,14 @@ import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Measure;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Tries a primary allocator and, when it cannot satisfy a request, a secondary one; deallocations and {@code owns}
@@ -129,6 +131,13 @@ public final class FallbackAllocator implements Allocator {
         AllocatorStats b = secondary.stats();
         return new AllocatorStats(a.allocations() + b.allocations(), a.deallocations() + b.deallocations(),
                 failures.sum(), a.bytesInUse() + b.bytesInUse(), a.bytesReserved() + b.bytesReserved());
+    }
+
+    /** Lists the primary's measures, then the secondary's. */
+    @Override
+    public void measures(Consumer<? super Measure> sink) {
+        primary.measures(sink);
+        secondary.measures(sink);
     }
 
     @Override

@@ -4,11 +4,13 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Measure;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A test allocator for the API's own tests: takes memory from a shared {@link Arena} (or from its backing allocator)
@@ -68,6 +70,16 @@ public final class RecordingAllocator implements Allocator {
     @Override
     public AllocatorStats stats() {
         return new AllocatorStats(0, 0, 0, 0, 0);
+    }
+
+    /** One gauge of its own, tagged with its label, then its backing's measures. */
+    @Override
+    public void measures(Consumer<? super Measure> sink) {
+        sink.accept(Measure.gauge("allocator.stage.closed", "stage", "stages", "1 once closed", this,
+                r -> r.closed ? 1 : 0).tag("label", label));
+        if (backing != null) {
+            backing.measures(sink);
+        }
     }
 
     @Override
