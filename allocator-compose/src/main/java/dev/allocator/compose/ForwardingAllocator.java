@@ -5,11 +5,13 @@ import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Dependents;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Measure;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * An allocator that adds one concern (a budget, counters, checks) to a backing allocator and forwards the rest. The
@@ -202,5 +204,13 @@ public abstract class ForwardingAllocator implements Allocator {
     @Override
     public String toString() {
         return name + " > " + backing;
+    }
+
+    /**
+     * Lists the backing allocator's measures: a subclass with figures of its own lists them, then calls this.
+     */
+    @Override
+    public void measures(Consumer<? super Measure> sink) {
+        backing.measures(sink);
     }
 }

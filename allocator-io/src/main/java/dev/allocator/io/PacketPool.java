@@ -392,4 +392,9 @@ public final class PacketPool implements Allocator {
         return new AllocationException(AllocationException.Reason.EXHAUSTED, Layout.of(frameSize),
                 "no free frame in " + this + ": capacity=" + capacity());
     }
+
+    @Override
+    public void measures(java.util.function.Consumer<? super dev.allocator.api.Measure> sink) {
+        frames.measures(sink);
+    }
 }

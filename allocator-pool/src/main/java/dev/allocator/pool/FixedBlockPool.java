@@ -392,4 +392,9 @@ public final class FixedBlockPool implements Allocator {
     public String toString() {
         return core.toString();
     }
+
+    @Override
+    public void measures(java.util.function.Consumer<? super dev.allocator.api.Measure> sink) {
+        PoolMeasures.list(this, sink);
+    }
 }

@@ -4,11 +4,13 @@ import dev.allocator.api.AllocationException;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Measure;
 import dev.allocator.compose.ForwardingAllocator;
 import dev.allocator.compose.jfr.BudgetRefusedEvent;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Caps the bytes handed out through it: each request's size is charged to a {@link Budget} (and its ancestors)
@@ -177,5 +179,12 @@ public final class BudgetAllocator extends ForwardingAllocator {
         if (outstanding > 0) {
             budget.release(outstanding);
         }
+    }
+
+    /** Lists its budget's limit, use and headroom ({@code layer=budget}), then the backing's measures. */
+    @Override
+    public void measures(Consumer<? super Measure> sink) {
+        BudgetMeasures.list(this, sink);
+        super.measures(sink);
     }
 }

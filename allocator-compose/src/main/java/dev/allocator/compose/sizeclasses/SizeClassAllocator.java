@@ -5,6 +5,7 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Checks;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Measure;
 import dev.allocator.compose.ForwardingAllocator;
 import dev.allocator.pool.FixedBlockPool;
 import dev.allocator.pool.PoolBuilder;
@@ -14,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * A general-purpose allocator built from pools: each request goes to the smallest {@linkplain SizeClasses size class}
@@ -371,5 +373,12 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     public String toString() {
         return "sizeclasses(" + SizeClasses.MIN_CLASS + " B.." + classes.maxClass() + " B, " + slabCount()
                 + " slabs) > " + backing;
+    }
+
+    /** Lists its slab count and trim failures ({@code layer=sizeclasses}), then the backing's measures. */
+    @Override
+    public void measures(Consumer<? super Measure> sink) {
+        SizeClassMeasures.list(this, sink);
+        super.measures(sink);
     }
 }

@@ -4,6 +4,7 @@ import dev.allocator.api.AllocationException;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Measure;
 import dev.allocator.compose.ForwardingAllocator;
 import dev.allocator.compose.internal.CallSites;
 import dev.allocator.compose.jfr.AllocationFailedEvent;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Counts what passes through it (allocations, deallocations, failures, bytes in use, allocations by size class and,
@@ -223,5 +225,32 @@ public final class StatsAllocator extends ForwardingAllocator implements Allocat
                 throw new IllegalStateException("stats(" + name + "): cannot unregister " + objectName, e);
             }
         }
+    }
+
+    /** The largest class the histogram measures publish alone; larger ones share the {@code +Inf} bucket. */
+    private static final int MEASURED_CLASSES = 32;
+
+    /**
+     * Lists one counter per size class of {@link #sizeHistogram()} up to 4 GiB and one for larger sizes
+     * ({@code layer=stats}, tagged {@code size.max}), then the backing's measures.
+     */
+    @Override
+    public void measures(Consumer<? super Measure> sink) {
+        for (int c = 0; c <= MEASURED_CLASSES + 1; c++) {
+            final int from = c;
+            final int to = c <= MEASURED_CLASSES ? c + 1 : CLASSES;
+            sink.accept(Measure.counter("allocator.allocations.by.size", "stats", "allocations",
+                    "Allocations of at most size.max bytes and more than the next smaller bucket's", this,
+                    s -> s.ofClasses(from, to)).tag("size.max", to == CLASSES ? "+Inf" : Long.toString(1L << c)));
+        }
+        super.measures(sink);
+    }
+
+    private long ofClasses(int from, int to) {
+        long count = 0;
+        for (int c = from; c < to; c++) {
+            count += counts.ofClass(c);
+        }
+        return count;
     }
 }
