@@ -119,4 +119,18 @@ class CompositionMeasuresTest {
             assertEquals(4, read(fallback, "allocator.pool.capacity{layer=pool, block.size=64}"));
         }
     }
+
+    @Test
+    void shouldListTheBudgetBeneathAPoolAfterThePoolsOwn() {
+        try (Allocator pool = Allocators.open("pool(blockSize=64, capacity=4) > budget(limit=1MiB) > system")) {
+            assertEquals(List.of("allocator.pool.exhaustions{layer=pool, block.size=64}",
+                    "allocator.pool.capacity{layer=pool, block.size=64}",
+                    "allocator.pool.blocks.used{layer=pool, block.size=64}",
+                    "allocator.pool.blocks.high.water{layer=pool, block.size=64}",
+                    "allocator.budget.limit{layer=budget, budget=budget}",
+                    "allocator.budget.used{layer=budget, budget=budget}",
+                    "allocator.budget.headroom{layer=budget, budget=budget}"), List.copyOf(listed(pool).keySet()));
+            assertEquals(256, read(pool, "allocator.budget.used{layer=budget, budget=budget}"));   // the slab
+        }
+    }
 }

@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * The measures a {@link FixedBlockPool} lists through {@link FixedBlockPool#measures}: layer {@code pool}, tagged
- * {@code block.size}. Each reads the pool's {@link FixedBlockPool#poolStats()} (O(capacity)) or a constant.
+ * {@code block.size}, then the backing's. Each reads the pool's {@link FixedBlockPool#poolStats()} (O(capacity)) or a
+ * constant.
  */
 final class PoolMeasures {
 
@@ -25,5 +26,6 @@ final class PoolMeasures {
         sink.accept(Measure.gauge("allocator.pool.blocks.high.water", "pool", "blocks",
                 "The most blocks in use at once since the pool was built", pool, p -> p.poolStats().highWater())
                 .tag("block.size", blockSize));
+        pool.core().slab.backing().measures(sink);
     }
 }

@@ -199,4 +199,9 @@ final class Slab {
         arena.close();
         backing.deallocate(backingSegment, slabLayout);
     }
+
+    /** The allocator the slab came from, whose measures the pool lists after its own. */
+    Allocator backing() {
+        return backing;
+    }
 }
