@@ -1,6 +1,7 @@
 package dev.allocator.micrometer;
 
 import dev.allocator.api.Allocator;
+import dev.allocator.api.Measure;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,12 +11,18 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
- * Publishes an {@link Allocator}'s {@link dev.allocator.api.AllocatorStats} to a Micrometer {@link MeterRegistry}.
+ * Publishes an {@link Allocator}'s {@link dev.allocator.api.AllocatorStats}, and the {@link Measure}s of every layer of
+ * its stack, to a Micrometer {@link MeterRegistry}.
  *
  * {@snippet :
  * Allocator frames = Allocators.open("pool(blockSize=2KiB, capacity=4096) > system");
@@ -37,12 +44,22 @@ import java.util.function.ToDoubleFunction;
  *       exhaustions, a budget's refusals, requests too large...)</td></tr>
  * </table>
  *
+ * <h2>Measures of each layer</h2>
+ * Then every {@link Measure} the allocator lists through {@link Allocator#measures} (those of each stage of its stack:
+ * a pool's exhaustions and blocks in use, a budget's limit, use and headroom, a {@code stats} stage's allocations by
+ * size, ...; {@code docs/micrometer.md} has the table), a {@link Measure.Kind#GAUGE GAUGE} as a gauge and a
+ * {@link Measure.Kind#COUNTER COUNTER} as a function counter, tagged {@code layer=<layer>} and with the measure's tags
+ * as well. Two layers whose measures would get the same name and tags (two budgets of one name in one stack) are told
+ * apart by the layer tag: the first listed (the one nearer the top) keeps {@code layer=budget}, the next gets
+ * {@code layer=budget.2}, and so on. A layer listed twice with the same source (a backing shared by both sides of a
+ * choice) is published once. A plain {@code system} allocator lists none.
+ *
  * <h2>Lifetime</h2>
  * Like Micrometer's own binders, the meters hold the allocator through a weak reference, and so does this binder:
  * neither keeps an allocator alive. After the allocator is closed the meters go on reading {@link Allocator#stats()},
  * which every allocator answers after close (its final counts; most report {@code bytesReserved} 0 then). Once the
  * allocator has been garbage collected, the gauges read {@code NaN} and the counters keep their last value, and
- * {@link #bindTo} registers nothing. Remove the meters from the registry ({@code registry.remove(meter)}) when the
+ * {@link #bindTo} registers nothing. The layers' measures hold their sources (the layers) weakly too. Remove the meters from the registry ({@code registry.remove(meter)}) when the
  * allocator's name will not come back.
  *
  * <p>Thread-safety: immutable; {@link #bindTo} may be called for several registries, from any thread. Each meter
@@ -102,8 +119,9 @@ public final class AllocatorMetrics implements MeterBinder {
     }
 
     /**
-     * Registers the meters with {@code registry}; registering them again (same names and tags) returns the meters
-     * already there. Does nothing once the allocator has been garbage collected.
+     * Registers the meters with {@code registry}: the stats, then the measures the allocator lists now; registering
+     * them again (same names and tags) returns the meters already there. Does nothing once the allocator has been
+     * garbage collected.
      *
      * @param registry the registry
      * @throws NullPointerException when {@code registry} is null
@@ -126,6 +144,46 @@ public final class AllocatorMetrics implements MeterBinder {
                 a -> a.stats().deallocations());
         counter(registry, target, FAILURES, "Allocation requests that could not be satisfied", "failures",
                 a -> a.stats().failures());
+        bindMeasures(registry, target);
+    }
+
+    /**
+     * Registers each measure the allocator lists, keyed by name, layer and tags: a key taken by another source moves
+     * the measure to the next free {@code layer.n}; a key taken by the same source is that layer listed again.
+     */
+    private void bindMeasures(MeterRegistry registry, Allocator target) {
+        List<Measure> listed = new ArrayList<>();
+        target.measures(listed::add);
+        Map<String, Object> sources = new HashMap<>();
+        for (Measure measure : listed) {
+            String layer = measure.layer();
+            for (int n = 2; ; n++) {
+                String key = measure.name() + ' ' + layer + ' ' + new TreeMap<>(measure.tags());
+                Object source = sources.putIfAbsent(key, measure.source());
+                if (source == null) {
+                    register(registry, measure, layer);
+                    break;
+                }
+                if (source == measure.source()) {
+                    break;
+                }
+                layer = measure.layer() + '.' + n;
+            }
+        }
+    }
+
+    private void register(MeterRegistry registry, Measure measure, String layer) {
+        List<Tag> meterTags = new ArrayList<>();
+        measure.tags().forEach((key, value) -> meterTags.add(Tag.of(key, value)));
+        Tags all = Tags.of(meterTags).and(Measure.LAYER_TAG, layer).and(tags);
+        ToLongFunction<Object> reader = measure.reader();
+        if (measure.kind() == Measure.Kind.GAUGE) {
+            Gauge.builder(measure.name(), measure.source(), source -> reader.applyAsLong(source))
+                    .description(measure.description()).baseUnit(measure.baseUnit()).tags(all).register(registry);
+        } else {
+            FunctionCounter.builder(measure.name(), measure.source(), source -> reader.applyAsLong(source))
+                    .description(measure.description()).baseUnit(measure.baseUnit()).tags(all).register(registry);
+        }
     }
 
     private void gauge(MeterRegistry registry, Allocator target, String name, String description, String unit,

@@ -13,9 +13,10 @@
  *
  * <p>Conventions, as in the rest of the project: every type says its thread-safety; bad input throws
  * {@link java.lang.IllegalArgumentException} or {@link java.lang.NullPointerException} with a message naming the
- * argument, and changes nothing. This module depends on the allocator API alone, so it publishes what
- * {@link dev.allocator.api.AllocatorStats} holds; figures only one allocator class has (a pool's exhaustions, a
- * budget's headroom, a stats stage's size histogram) are bound from that class with Micrometer's builders, as
- * {@code docs/micrometer.md} shows. Guide: {@code docs/micrometer.md}.
+ * argument, and changes nothing. This module depends on the allocator API alone: besides
+ * {@link dev.allocator.api.AllocatorStats} it publishes the {@link dev.allocator.api.Measure}s every layer of the
+ * allocator's stack lists through {@link dev.allocator.api.Allocator#measures} (a pool's exhaustions, a budget's
+ * headroom, a stats stage's allocations by size), tagged {@code layer=<layer>}. Guide and the table of meters:
+ * {@code docs/micrometer.md}.
  */
 package dev.allocator.micrometer;

@@ -48,7 +48,7 @@ class AllocatorMetricsTest {
             assertEquals(0, counter(registry, AllocatorMetrics.FAILURES, "frames"));
             Gauge used = registry.get(AllocatorMetrics.MEMORY_USED).gauge();
             assertEquals("bytes", used.getId().getBaseUnit());
-            assertEquals(6, registry.getMeters().size());
+            assertEquals(6 + 4, registry.getMeters().size());             // and the pool's measures
         }
     }
 
@@ -141,6 +141,124 @@ class AllocatorMetricsTest {
         MeterRegistry later = new SimpleMeterRegistry();
         metrics.bindTo(later);
         assertEquals(List.of(), later.getMeters());
+    }
+
+    @Test
+    void shouldPublishEveryLayersMeasuresOfBudgetOverStatsOverPool() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Allocator stack = Allocators.open(
+                "budget(limit=64MiB) > stats(jmx=false) > pool(blockSize=64, capacity=4) > system")) {
+            new AllocatorMetrics(stack, "stack").bindTo(registry);
+            for (int i = 0; i < 4; i++) {
+                stack.allocate(Layout.of(64));
+            }
+            assertNull(stack.tryAllocate(Layout.of(64)));
+
+            assertEquals(64 << 20, registry.get("allocator.budget.limit").tag("layer", "budget")
+                    .tag("budget", "budget").gauge().value());
+            assertEquals(256, registry.get("allocator.budget.used").gauge().value());
+            assertEquals((64 << 20) - 256, registry.get("allocator.budget.headroom").gauge().value());
+            assertEquals(1, registry.get("allocator.pool.exhaustions").tag("layer", "pool").tag("block.size", "64")
+                    .functionCounter().count());
+            assertEquals(4, registry.get("allocator.pool.capacity").gauge().value());
+            assertEquals(4, registry.get("allocator.pool.blocks.used").gauge().value());
+            assertEquals(4, registry.get("allocator.pool.blocks.high.water").gauge().value());
+            assertEquals(4, registry.get("allocator.allocations.by.size").tag("layer", "stats").tag("size.max", "64")
+                    .functionCounter().count());
+            assertEquals(0, registry.get("allocator.allocations.by.size").tag("size.max", "128")
+                    .functionCounter().count());
+            assertEquals(34, registry.find("allocator.allocations.by.size").functionCounters().size());
+            assertEquals("bytes", registry.get("allocator.budget.headroom").gauge().getId().getBaseUnit());
+            assertEquals(6 + 3 + 34 + 4, registry.getMeters().size());
+            registry.getMeters().forEach(meter ->
+                    assertEquals("stack", meter.getId().getTag(AllocatorMetrics.NAME_TAG), meter.getId().toString()));
+        }
+    }
+
+    @Test
+    void shouldPublishTheMeasuresOfASizeClassesStack() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Allocator general = Allocators.open("budget(limit=1MiB) > sizeclasses(maxClass=64KiB) > system")) {
+            new AllocatorMetrics(general, "general").bindTo(registry);
+            general.allocate(Layout.of(100));
+            general.allocate(Layout.of(5000));
+            assertEquals(2, registry.get("allocator.sizeclasses.slabs").tag("layer", "sizeclasses").gauge().value());
+            assertEquals(0, registry.get("allocator.sizeclasses.trim.failures").functionCounter().count());
+            assertEquals((1 << 20) - 5100, registry.get("allocator.budget.headroom").gauge().value());
+        }
+    }
+
+    @Test
+    void shouldPublishNoMeasuresForAPlainSystemAllocator() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Allocator system = Allocators.open("system")) {
+            new AllocatorMetrics(system, "plain").bindTo(registry);
+            assertEquals(6, registry.getMeters().size());
+            registry.getMeters().forEach(meter -> assertNull(meter.getId().getTag("layer"), meter.getId().toString()));
+        }
+    }
+
+    @Test
+    void shouldTellTwoLayersWithTheSameMeasuresApartByTheLayerTag() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Allocator nested = Allocators.open("budget(limit=1GiB) > budget(limit=64MiB) > system")) {
+            new AllocatorMetrics(nested, "nested").bindTo(registry);
+            assertEquals(1 << 30, registry.get("allocator.budget.limit").tag("layer", "budget").gauge().value());
+            assertEquals(64 << 20, registry.get("allocator.budget.limit").tag("layer", "budget.2").gauge().value());
+            assertEquals(2, registry.find("allocator.budget.headroom").gauges().size());
+        }
+    }
+
+    @Test
+    void shouldPublishABackingSharedByBothSidesOfAChoiceOnce() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Allocator choice = Allocators.open(
+                "(pool(blockSize=64, capacity=4) | pool(blockSize=128, capacity=4)) > pool(blockSize=4KiB, capacity=2)")) {
+            new AllocatorMetrics(choice, "choice").bindTo(registry);
+            assertEquals(3, registry.find("allocator.pool.capacity").gauges().size());
+            assertEquals(2, registry.get("allocator.pool.capacity").tag("block.size", "4096").tag("layer", "pool")
+                    .gauge().value());
+        }
+    }
+
+    @Test
+    void shouldGiveEveryMeterOfOneNameTheSameTagKeys() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Allocator stack = Allocators.open("checked(onLeak=free) > budget(limit=1GiB) > stats(jmx=false) > "
+                + "(pool(blockSize=64, capacity=4) | sizeclasses) > budget(limit=1GiB) > system")) {
+            new AllocatorMetrics(stack, "stack", Tags.of("spec", "big")).bindTo(registry);
+            java.util.Map<String, java.util.Set<String>> keysByName = new java.util.HashMap<>();
+            registry.getMeters().forEach(meter -> {
+                java.util.Set<String> keys = new java.util.TreeSet<>();
+                meter.getId().getTags().forEach(tag -> keys.add(tag.getKey()));
+                java.util.Set<String> first = keysByName.putIfAbsent(meter.getId().getName(), keys);
+                assertEquals(first == null ? keys : first, keys, meter.getId().toString());
+            });
+            assertEquals(2, registry.find("allocator.budget.limit").gauges().size());
+        }
+    }
+
+    @Test
+    void shouldNotKeepAStackWithMeasuresAlive() throws InterruptedException {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        WeakReference<Allocator> collected = bindStack(registry);
+        for (int i = 0; i < 100 && collected.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(collected.get(), "the measures' meters kept the stack reachable");
+        assertTrue(Double.isNaN(registry.get("allocator.budget.headroom").gauge().value()));
+        assertEquals(1, registry.get("allocator.pool.exhaustions").functionCounter().count());   // the last read
+    }
+
+    private static WeakReference<Allocator> bindStack(MeterRegistry registry) {
+        Allocator stack = Allocators.open("budget(limit=1MiB) > stats(jmx=false) > pool(blockSize=64, capacity=1)");
+        new AllocatorMetrics(stack, "stack").bindTo(registry);
+        stack.allocate(Layout.of(64));
+        assertNull(stack.tryAllocate(Layout.of(64)));
+        assertEquals(1, registry.get("allocator.pool.exhaustions").functionCounter().count());
+        stack.close();
+        return new WeakReference<>(stack);
     }
 
     private static WeakReference<Allocator> lastAllocator;
