@@ -24,8 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProviderCoverageTest {
 
+    /** What {@link #contractSubjects()} found: the class import takes seconds, so it runs once per JVM. */
+    private static List<Subject> scanned;
+
     /** The subjects of every concrete {@link AllocatorContract} subclass among this module's test classes. */
-    static List<Subject> contractSubjects() throws ReflectiveOperationException {
+    static synchronized List<Subject> contractSubjects() throws ReflectiveOperationException {
+        if (scanned == null) {
+            scanned = List.copyOf(scan());
+        }
+        return scanned;
+    }
+
+    private static List<Subject> scan() throws ReflectiveOperationException {
         List<Subject> subjects = new ArrayList<>();
         for (JavaClass javaClass : new ClassFileImporter().importPackages("dev.allocator.tests")) {
             if (javaClass.isAssignableTo(AllocatorContract.class)

@@ -3,12 +3,14 @@ package dev.allocator.tests.thirdparty;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Layout;
+import dev.allocator.api.Measure;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * A third party's allocator: counts the calls made to it and passes each to the allocator beneath it, which it owns
@@ -74,6 +76,12 @@ public final class CountingAllocator implements Allocator {
     @Override
     public AllocatorStats stats() {
         return backing.stats();
+    }
+
+    /** Has no figures of its own: lists its backing's, so monitoring still sees them through this stage. */
+    @Override
+    public void measures(Consumer<? super Measure> sink) {
+        backing.measures(sink);
     }
 
     @Override
