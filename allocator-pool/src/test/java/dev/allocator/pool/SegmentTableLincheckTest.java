@@ -6,10 +6,13 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,21 +63,35 @@ class SegmentTableLincheckTest {
         }
     }
 
-    private static ModelCheckingOptions options() {
+    /** Both threads ask for blocks 0 and 1 at once: each block's first call races, the race the CASes are for. */
+    private static ExecutionScenario firstCallRace(Class<?> type) {
+        try {
+            var segment = type.getMethod("segment", int.class);
+            List<Actor> each = List.of(Pools.actor(segment, 0), Pools.actor(segment, 1));
+            return new ExecutionScenario(List.of(), List.of(each, each), List.of(), null);
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ModelCheckingOptions options(Class<?> type) {
         return new ModelCheckingOptions()
-                .iterations(Integer.getInteger("pool.lincheck.iterations", 20))
+                .iterations(Integer.getInteger("pool.lincheck.iterations", 10))
                 .invocationsPerIteration(Integer.getInteger("pool.lincheck.invocations", 500))
-                .threads(2).actorsPerThread(2).actorsBefore(0).actorsAfter(1);
+                .threads(2).actorsPerThread(2).actorsBefore(0).actorsAfter(1)
+                .addCustomScenario(firstCallRace(type));
     }
 
     @Test
     void shouldHandOutOneSegmentObjectPerBlock() {
-        options().check(Real.class);
+        options(Real.class).check(Real.class);
     }
 
     @Test
     void shouldCatchATableFilledByPlainWrites() {
-        LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> options().check(Plain.class));
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> new ModelCheckingOptions()
+                .iterations(0).invocationsPerIteration(500).addCustomScenario(firstCallRace(Plain.class))
+                .check(Plain.class));
         assertTrue(e.getMessage().contains("Invalid execution results"), e.getMessage());
         System.out.println("Lincheck's report on the plain-write table (expected):\n" + e.getMessage());
     }
