@@ -4,6 +4,7 @@ import dev.allocator.api.Allocator;
 import dev.allocator.api.Allocators;
 import dev.allocator.api.Layout;
 import dev.allocator.arena.BumpArena;
+import dev.allocator.pool.BlockIndexes;
 import dev.allocator.pool.FixedBlockPool;
 import dev.allocator.pool.LocalCache;
 import io.netty.buffer.AdaptiveByteBufAllocator;
@@ -84,10 +85,12 @@ public class PairBenchmark {
     @State(Scope.Thread)
     public static class PoolLocalState {
         LocalCache cache;
+        BlockIndexes blocks;
 
         @Setup(Level.Trial)
         public void open(PoolState pool) {
             cache = ((FixedBlockPool) pool.allocator).localCache();
+            blocks = ((FixedBlockPool) pool.allocator).indexes();
         }
 
         @TearDown(Level.Trial)
@@ -250,6 +253,19 @@ public class PairBenchmark {
         block.set(JAVA_LONG, 0, VALUE);
         cache.deallocate(block, layout);
         return block.address();
+    }
+
+    /**
+     * The {@code LocalCache}'s index forms, the same work as {@link #floor}: an index from the cache, one long
+     * written through the block's segment ({@code BlockIndexes.segment}, kept per block), the index back.
+     */
+    @Benchmark
+    public int poolLocalIndex(PoolLocalState local) {
+        final LocalCache cache = local.cache;
+        final int index = cache.acquire();
+        local.blocks.segment(index).set(JAVA_LONG, 0, VALUE);
+        cache.release(index);
+        return index;
     }
 
     @Benchmark

@@ -84,10 +84,13 @@ public final class LocalCache implements Allocator {
     private final PoolCore core;
     private final Slab slab;
     private final BlockStates states;
+    private final PoolGive give;
     private final Thread owner;
     private final int[] items;
     private final int batch;
     private final long blockSize;
+    private final long alignment;
+    private final boolean wipeOnFree;
     private int count;
     private boolean closed;
 
@@ -100,6 +103,9 @@ public final class LocalCache implements Allocator {
         this.items = new int[size];
         this.batch = Math.max(1, size / 2);
         this.blockSize = core.blockSize;
+        this.alignment = core.alignment;
+        this.wipeOnFree = core.wipeOnFree;
+        this.give = core.give;
         core.localCaches.add(this);
     }
 
@@ -141,12 +147,12 @@ public final class LocalCache implements Allocator {
         requireOwned();
         core.requireUsable();
         final long size = layout.size();
-        if (size > blockSize || layout.alignment() > core.alignment) {
+        if (size > blockSize || layout.alignment() > alignment) {
             core.countMisfit();
             return null;
         }
         final int index = take(BlockStates.allocated(size, layout.alignment()));
-        return index == END ? null : core.segment(index, size);
+        return index == END ? null : slab.segment(index, size);
     }
 
     /**
@@ -221,7 +227,7 @@ public final class LocalCache implements Allocator {
                 && tryGive(index, BlockStates.allocated(size, layout.alignment()))) {
             return;
         }
-        core.give.deallocate(segment, layout, false); // names the fault, or gives a block of another shape
+        give.deallocate(segment, layout, false); // names the fault, or gives a block of another shape
     }
 
     /**
@@ -236,20 +242,19 @@ public final class LocalCache implements Allocator {
         requireOwned();
         core.requireOpen();
         if (index < 0 || index >= core.capacity || !tryGive(index, core.wholeBlock)) {
-            core.give.release(index); // names the fault, or gives a block taken for fewer bytes
+            give.release(index); // names the fault, or gives a block taken for fewer bytes
         }
     }
 
     /** Gives the block back into this cache when its state word is exactly {@code expected} (plain). */
     private boolean tryGive(int index, long expected) {
-        if (!states.isHeldAs(index, expected)) {
+        if (!states.giveIfHeldAs(index, expected)) {
             return false;
         }
-        states.giveUnchecked(index);
-        if (core.wipeOnFree) {
-            core.slab.zero(index);
+        if (wipeOnFree) {
+            slab.zero(index);
         }
-        if (core.give.waiting()) {
+        if (give.waiting()) {
             core.freeList.push(index); // a timed allocate is waiting: it looks in the list
             return true;
         }

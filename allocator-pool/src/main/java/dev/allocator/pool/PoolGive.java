@@ -124,9 +124,7 @@ final class PoolGive {
             if (!states.tryGive(index, expected)) {
                 return false;
             }
-        } else if (states.isHeldAs(index, expected)) {
-            states.giveUnchecked(index);
-        } else {
+        } else if (!states.giveIfHeldAs(index, expected)) {
             return false;
         }
         put(index, zero);

@@ -44,8 +44,8 @@ public final class BlockStates {
      * tryBeginGive) before the block is pushed, on every path: of two racing gives of one block exactly one CAS
      * succeeds; that CAS is the linearization point of the give, and the loser reports a double free without
      * touching any list or cache. Since the state is FREE before the push, and the push happens-before the next pop,
-     * the next owner's store cannot be lost. giveUnchecked (a plain store) serves double-free checking off and the
-     * thread-confined LocalCache only.
+     * the next owner's store cannot be lost. giveUnchecked and giveIfHeldAs (plain read and store) serve double-free
+     * checking off and the thread-confined LocalCache only.
      *
      * Take counts are written only by the block's holder. When a block's count field wraps (every 2^15 takes), the
      * holder adds 2^15 to `wraps` (a LongAdder: rare, and striped). allocations = wraps + the sum of the count
@@ -248,6 +248,27 @@ public final class BlockStates {
     }
 
     /**
+     * Marks block {@code index} free if it is held with layout {@code expected}, with a plain read and store (one
+     * look-up, no atomic instruction): for a thread that owns the block's word (a thread-confined cache giving back a
+     * block it handed out), or double-free checking off.
+     *
+     * @param index    the block
+     * @param expected an allocated layout word ({@link #allocated}; a count part is ignored)
+     * @return {@code true} when its layout part was that of {@code expected} and the block is now free; {@code false}
+     *         when it was anything else, and nothing changed
+     */
+    public boolean giveIfHeldAs(int index, long expected) {
+        final long[] words = this.words;
+        final int at = at(index);
+        final long word = words[at];
+        if (((word ^ expected) & ~COUNT_MASK) != 0) {
+            return false;
+        }
+        words[at] = word & COUNT_MASK;
+        return true;
+    }
+
+    /**
      * First step of a bulk free: marks block {@code index}, held with state {@code word}, as being freed, atomically
      * (a racing free of it then fails); then {@link #endGive} or {@link #undoGive}.
      *
@@ -297,17 +318,6 @@ public final class BlockStates {
      */
     public long statePlain(int index) {
         return words[at(index)];
-    }
-
-    /**
-     * Whether block {@code index} is held with layout {@code expected}, read plain: for the thread that holds it.
-     *
-     * @param index    the block
-     * @param expected an allocated layout word ({@link #allocated}; a count part is ignored)
-     * @return {@code true} when its layout part is that of {@code expected}
-     */
-    public boolean isHeldAs(int index, long expected) {
-        return ((words[at(index)] ^ expected) & ~COUNT_MASK) == 0;
     }
 
     /** Where block {@code index}'s state word is: see the maintainers' notes. */
