@@ -62,6 +62,8 @@ final class ClassSlab {
     private final long stride;
     private final int shift;
     private final boolean third;
+    /** How many blocks: kept here, beside base and stride, so that {@link #blockAt} reads one object only. */
+    private final int capacity;
     /**
      * Per block, {@link #FREE} or the {@link #encode}d layout of its allocation: written by the thread that took the
      * block (which owns it then), set back to {@link #FREE} by the free (a compare-and-set with double-free checks
@@ -78,6 +80,7 @@ final class ClassSlab {
         this.indexes = pool.indexes();
         this.memory = memory;
         final int capacity = indexes.capacity();
+        this.capacity = capacity;
         this.layouts = new long[capacity];
         this.blocks = new MemorySegment[capacity];
         for (int i = 0; i < capacity; i++) {
@@ -138,7 +141,7 @@ final class ClassSlab {
         if (third) {
             index = index * THIRD >>> 33;
         }
-        return offset >= 0 && index < blocks.length && index * stride == offset ? (int) index : -1;
+        return offset >= 0 && index < capacity && index * stride == offset ? (int) index : -1;
     }
 
     /**
