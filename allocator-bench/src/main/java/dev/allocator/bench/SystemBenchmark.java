@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -25,8 +27,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The system allocator against raw {@code malloc} through a critical downcall, one allocate, one write, one free:
  * {@code system} with every check (its registry of live blocks), {@code systemTrackOff} with {@code track=false}
- * (frees trusted, as C's {@code free} does), and {@code malloc}. The allocators are opened by spec, called through
- * the {@link Allocator} interface and shared by all threads ({@link Scope#Benchmark}): run with {@code -t 1} and
+ * (frees trusted, as C's {@code free} does), {@code malloc}, and {@code mallocTwoAtomics}: malloc and free with one
+ * uncontended compare-and-set after the malloc and one before the free, on a word of the thread's own: the floor of
+ * any registry that tells which of two racing frees of a block wins (one atomic per allocate, one per free). The
+ * allocators are opened by spec, called through the {@link Allocator} interface and shared by all threads
+ * ({@link Scope#Benchmark}): run with {@code -t 1} and
  * {@code -t 2}, with {@code -prof gc} for the heap bytes per operation.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -67,6 +72,24 @@ public class SystemBenchmark {
         Malloc.MEMORY.set(JAVA_LONG, address, VALUE);
         Malloc.free(address);
         return address;
+    }
+
+    /** A word per thread for {@link #mallocTwoAtomics}, alone on its cache lines. */
+    @State(Scope.Thread)
+    public static class Word {
+        static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+        static final int AT = 16;
+        final long[] words = new long[2 * AT];
+    }
+
+    @Benchmark
+    public long mallocTwoAtomics(Systems s, Word w) {
+        long address = Malloc.malloc(s.size);
+        boolean added = Word.WORDS.compareAndSet(w.words, Word.AT, 0L, address);
+        Malloc.MEMORY.set(JAVA_LONG, address, VALUE);
+        boolean removed = Word.WORDS.compareAndSet(w.words, Word.AT, address, 0L);
+        Malloc.free(address);
+        return added & removed ? address : -address;
     }
 
     @Benchmark
