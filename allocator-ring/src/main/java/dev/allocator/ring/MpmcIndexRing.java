@@ -56,7 +56,7 @@ import java.lang.invoke.VarHandle;
  * <p><b>Errors.</b> Bad arguments throw {@link IllegalArgumentException} ("what must hold: name=value") and nothing
  * moves.
  */
-public final class MpmcIndexRing {
+public final class MpmcIndexRing implements IndexRing {
 
     /*
      * Maintainers. rte_ring's MP/MC scheme: each side has a head (claimed by CAS) and a tail (published/released).

@@ -39,7 +39,7 @@ import java.lang.invoke.VarHandle;
  * or region {@link NullPointerException}, and nothing moves. A closed mapping throws what the segment throws
  * ({@link IllegalStateException}).
  */
-public final class SpscIndexRing {
+public final class SpscIndexRing implements IndexRing {
 
     /*
      * Maintainers. Positions count values ever offered (producer) and taken (consumer); slot = position & mask.

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static dev.allocator.ring.SpscIndexRingTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -121,53 +119,5 @@ class MpmcIndexRingBatchTest {
         assertMessage("n must be between 0 and 1: n=-1", () -> ring.release(-1));
         ring.release(1);
         assertEquals(2, ring.size());
-    }
-
-    @Test
-    void shouldTakeEveryValueExactlyOnceWithBatchesAcrossThreads() throws InterruptedException {
-        MpmcIndexRing shared = MpmcIndexRing.create(arena.allocate(MpmcIndexRing.byteSize(16), 128), 16);
-        int perProducer = 40_000;
-        int producers = 2;
-        AtomicIntegerArray seen = new AtomicIntegerArray(producers * perProducer);
-        AtomicInteger taken = new AtomicInteger();
-        Thread[] threads = new Thread[4];
-        for (int p = 0; p < producers; p++) {
-            int base = p * perProducer;
-            threads[p] = Thread.ofPlatform().start(() -> {
-                for (int v = 0; v < perProducer; ) {
-                    int n = shared.reserve(Math.min(3, perProducer - v));
-                    for (int i = 0; i < n; i++) {
-                        shared.put(i, base + v + i);
-                    }
-                    shared.submit(n);
-                    v += n;
-                    if (n == 0) {
-                        Thread.yield();
-                    }
-                }
-            });
-        }
-        for (int c = producers; c < threads.length; c++) {
-            threads[c] = Thread.ofPlatform().start(() -> {
-                while (taken.get() < producers * perProducer) {
-                    int n = shared.peek(2);
-                    for (int i = 0; i < n; i++) {
-                        seen.incrementAndGet(shared.get(i));
-                    }
-                    shared.release(n);
-                    taken.addAndGet(n);
-                    if (n == 0) {
-                        Thread.yield();
-                    }
-                }
-            });
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        for (int i = 0; i < seen.length(); i++) {
-            assertEquals(1, seen.get(i), "value " + i);
-        }
-        assertEquals(0, shared.size());
     }
 }
