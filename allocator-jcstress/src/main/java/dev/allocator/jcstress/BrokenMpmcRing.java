@@ -11,7 +11,9 @@ import java.lang.invoke.VarHandle;
 /**
  * The MPMC algorithm with one deliberate bug, for the tests to catch: a producer publishes its slot (producer tail =
  * its claim + 1) without waiting for the producers that claimed earlier slots, so a consumer can take a slot that
- * an earlier producer has not written yet. Same layout as {@link MpmcIndexRingDescriptor}. Not a test: {@link MpmcRingBrokenPublicationTest} shows jcstress catching it.
+ * an earlier producer has not written yet. Same layout as {@link MpmcIndexRingDescriptor}, so the consumer side can
+ * be the real {@link MpmcIndexRing} attached to {@link #region()}. Not a test: {@link BrokenMpmcRingPublicationTest}
+ * and {@link BrokenMpmcRingBatchTest} show jcstress catching it.
  */
 public final class BrokenMpmcRing {
 
@@ -26,6 +28,11 @@ public final class BrokenMpmcRing {
         this.region = Arena.ofAuto().allocate(MpmcIndexRing.byteSize(capacity), 128);
         this.capacity = capacity;
         MpmcIndexRing.create(region, capacity);
+    }
+
+    /** The region, for the real ring's consumer side. */
+    public MemorySegment region() {
+        return region;
     }
 
     public boolean offer(int value) {
@@ -54,6 +61,22 @@ public final class BrokenMpmcRing {
         SLOT.set(region, slot(head), 0);
         POSITION.getAndAdd(region, MpmcIndexRingDescriptor.CONSUMER_TAIL_OFFSET, 1L);
         return value;
+    }
+
+    /** reserve(2), put both, submit(2) with the same bug; how many went in (0 or 2). */
+    public int offerTwo(int first, int second) {
+        long head;
+        do {
+            head = (long) POSITION.getAcquire(region, MpmcIndexRingDescriptor.PRODUCER_HEAD_OFFSET);
+            if (head + 2 - (long) POSITION.getAcquire(region, MpmcIndexRingDescriptor.CONSUMER_TAIL_OFFSET) > capacity) {
+                return 0;
+            }
+        } while (!POSITION.compareAndSet(region, MpmcIndexRingDescriptor.PRODUCER_HEAD_OFFSET, head, head + 2));
+        SLOT.set(region, slot(head), first);
+        SLOT.set(region, slot(head + 1), second);
+        // BUG: as in offer
+        POSITION.getAndAdd(region, MpmcIndexRingDescriptor.PRODUCER_TAIL_OFFSET, 2L);
+        return 2;
     }
 
     private long slot(long position) {

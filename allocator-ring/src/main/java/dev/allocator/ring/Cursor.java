@@ -20,6 +20,10 @@ abstract class CursorFields extends CursorPadding {
     long cached;
     /** Slots of the open batch ({@code reserve}/{@code peek}), 0 when none is open. */
     int pending;
+    /** The producer's open batch, written to the slots on submit; grown to the largest batch granted. */
+    int[] staged = new int[0];
+    /** Whether the consumer has skipped what a dead predecessor left (see SpscIndexRing#resumeConsumer). */
+    boolean resumed;
 }
 
 /** Leading padding. */

@@ -15,7 +15,7 @@ final class RingHeader {
     /** "IDXRING" and a zero byte, little-endian: tells a ring region from anything else. */
     static final long MAGIC = 0x00474E4952584449L;
     /** Bumped whenever a layout changes; attach refuses any other. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final long MAGIC_OFFSET = 0;
     /** The magic is stored last with release and read first with acquire: a ring that has it is complete. */
@@ -31,11 +31,11 @@ final class RingHeader {
     private RingHeader() {
     }
 
-    /** Checks capacity and region, clears the positions and writes the header last. */
+    /** Checks capacity and region, clears the positions and the slots and writes the header last. */
     static void write(MemorySegment region, int capacity, int kind, long byteSize) {
         Checks.requirePowerOfTwo(capacity, "capacity");
         checkRegion(region, byteSize);
-        region.asSlice(LINE, 2 * LINE).fill((byte) 0);
+        region.asSlice(LINE, byteSize - LINE).fill((byte) 0);
         region.set(ValueLayout.JAVA_INT, VERSION_OFFSET, VERSION);
         region.set(ValueLayout.JAVA_INT, KIND_OFFSET, kind);
         region.set(ValueLayout.JAVA_INT, CAPACITY_OFFSET, capacity);

@@ -29,34 +29,48 @@ import java.lang.invoke.VarHandle;
  * say) happens-before the consumer's taking it; everything the consumer did with a value before taking the next ones
  * happens-before the producer's reuse of that slot.
  *
- * <p><b>Batches.</b> {@code reserve(n)} grants up to {@code n} free slots, {@code put(i, value)} fills them,
- * {@code submit(k)} publishes the first {@code k} with one release store (the rest are given up). {@code peek(n)}
+ * <p><b>Batches.</b> {@code reserve(n)} grants up to {@code n} free slots, {@code put(i, value)} fills them (staged
+ * in this object, on the heap: the first reservation of a new largest size allocates once),
+ * {@code submit(k)} writes and publishes the first {@code k} with one position store (the rest are given up). {@code peek(n)}
  * shows up to {@code n} values, {@code get(i)} reads them, {@code release(k)} frees the first {@code k} slots with one
  * store. While a batch is open its side takes no other batch and no single {@code offer}/{@code poll}
  * ({@link IllegalStateException}).
+ *
+ * <p><b>Process death.</b> A side killed anywhere leaves the ring usable by a successor that {@link #attach}es: a
+ * producer killed mid-offer leaves at most a filled slot above its published position, which the next offer
+ * overwrites; a consumer killed after clearing slots but before freeing them has taken those values, and its
+ * successor skips them on its first poll or peek.
  *
  * <p><b>Errors.</b> Bad arguments throw {@link IllegalArgumentException} ("what must hold: name=value"), a null array
  * or region {@link NullPointerException}, and nothing moves. A closed mapping throws what the segment throws
  * ({@link IllegalStateException}).
  */
-public final class SpscIndexRing {
+public final class SpscIndexRing implements IndexRing {
 
     /*
      * Maintainers. Positions count values ever offered (producer) and taken (consumer); slot = position & mask.
      * Invariant: 0 <= producer - consumer <= capacity. Each side keeps its own position in its Cursor (it is the only
-     * writer of it, so the segment copy is only for the other side) and a cached copy of the other side's position,
-     * refreshed with an acquire load only when the cache says full (producer) or empty (consumer). The cache is only
-     * ever behind the truth, so a stale cache can only make a side think there is less room or fewer values, never
-     * more: a full/empty answer is re-checked against the segment before it is returned.
+     * writer of it, so the segment copy is only for the other side). The producer keeps a cached copy of the
+     * consumer position, refreshed with an acquire load only when the cache says full; it is only ever behind the
+     * truth, so it can only make the producer see less room, and a full answer is re-checked before it is returned.
      *
-     * Publication: producer writes slot(s) with plain stores, then setRelease(producer position) - the linearization
-     * point of offer/submit. Consumer: getAcquire(producer position) (only on refresh, earlier acquire covers the
-     * slots below the cached value), plain slot reads, then setRelease(consumer position) - the linearization point of
-     * poll/release; the release orders the slot reads before the producer may overwrite them.
+     * Slots hold value + 1; 0 is an empty slot. Publication: the producer release-stores value + 1 into each slot,
+     * a batch's slots last to first, then setRelease(producer position), which only size() and a resuming consumer
+     * read. The linearization point of offer/submit is the release store of its first slot: whoever sees that slot
+     * filled (getAcquire) sees the batch's other slots filled too, so a batch appears whole. The consumer looks at
+     * slots only (poll: its slot, 0 = nothing yet; batches: the run of filled slots from its position), so a
+     * consumer that has caught up reads a slot line, not the producer's position line, which the producer writes on
+     * every offer; its position may run ahead of the producer's published one for a moment. Every consumer path
+     * clears the slots it took (store 0) before setRelease(consumer position) - the linearization point of
+     * poll/release; the producer reuses a slot only after an acquire of a consumer position past it, so
+     * it sees the slot cleared and its new value is ordered after the clear (a consumer never sees a value from an
+     * earlier lap). Invariant: slots in [consumer, producer) hold non-zero, the others 0, except slots an offer in
+     * progress has filled and not yet published. An open reserve batch therefore cannot fill its slots in place (poll()
+     * would take them before submit): put() stages values in the producer's Cursor, submit() stores them.
      */
 
     private static final VarHandle POSITION = ValueLayout.JAVA_LONG.varHandle();
-    /** Plain (non-atomic-ordering) access to a slot; ordered by the position stores and loads around it. */
+    /** A slot: value + 1, 0 when empty. */
     private static final VarHandle SLOT = ValueLayout.JAVA_INT.varHandle();
 
     private final MemorySegment region;
@@ -135,7 +149,7 @@ public final class SpscIndexRing {
         if (position - producer.cached >= capacity && position - refreshConsumer() >= capacity) {
             return false;
         }
-        SLOT.set(region, slot(position), value);
+        SLOT.setRelease(region, slot(position), value + 1);
         publish(position + 1);
         return true;
     }
@@ -156,8 +170,8 @@ public final class SpscIndexRing {
         requireNoBatch(producer, "offer", "reserved", "submit");
         int n = free(count);
         long position = producer.position;
-        for (int i = 0; i < n; i++) {
-            SLOT.set(region, slot(position + i), values[offset + i]);
+        for (int i = n - 1; i >= 0; i--) {
+            SLOT.setRelease(region, slot(position + i), values[offset + i] + 1);
         }
         if (n > 0) {
             publish(position + n);
@@ -174,12 +188,17 @@ public final class SpscIndexRing {
     public int poll() {
         requireNoBatch(consumer, "poll", "peeked", "release");
         long position = consumer.position;
-        if (position >= consumer.cached && position >= refreshProducer()) {
-            return -1;
+        long slot = slot(position);
+        int stored = (int) SLOT.getAcquire(region, slot);
+        if (stored == 0) {
+            if (consumer.resumed || !resumeConsumer()) {
+                return -1;
+            }
+            return poll();
         }
-        int value = (int) SLOT.get(region, slot(position));
+        SLOT.set(region, slot, 0);
         consume(position + 1);
-        return value;
+        return stored - 1;
     }
 
     /**
@@ -198,7 +217,9 @@ public final class SpscIndexRing {
         int n = available(count);
         long position = consumer.position;
         for (int i = 0; i < n; i++) {
-            into[offset + i] = (int) SLOT.get(region, slot(position + i));
+            long slot = slot(position + i);
+            into[offset + i] = (int) SLOT.get(region, slot) - 1;
+            SLOT.set(region, slot, 0);
         }
         if (n > 0) {
             consume(position + n);
@@ -219,6 +240,9 @@ public final class SpscIndexRing {
         Checks.requireInRange(n, 1, capacity, "n");
         requireNoBatch(producer, "reserve", "reserved", "submit");
         producer.pending = free(n);
+        if (producer.staged.length < producer.pending) {
+            producer.staged = new int[producer.pending];
+        }
         return producer.pending;
     }
 
@@ -232,7 +256,7 @@ public final class SpscIndexRing {
     public void put(int i, int value) {
         Checks.requireInRange(i, 0, producer.pending - 1L, "i");
         Checks.requireNonNegative(value, "value");
-        SLOT.set(region, slot(producer.position + i), value);
+        producer.staged[i] = value;
     }
 
     /**
@@ -244,6 +268,9 @@ public final class SpscIndexRing {
     public void submit(int n) {
         Checks.requireInRange(n, 0, producer.pending, "n");
         producer.pending = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            SLOT.setRelease(region, slot(producer.position + i), producer.staged[i] + 1);
+        }
         if (n > 0) {
             publish(producer.position + n);
         }
@@ -274,7 +301,7 @@ public final class SpscIndexRing {
      */
     public int get(int i) {
         Checks.requireInRange(i, 0, consumer.pending - 1L, "i");
-        return (int) SLOT.get(region, slot(consumer.position + i));
+        return (int) SLOT.get(region, slot(consumer.position + i)) - 1;
     }
 
     /**
@@ -286,6 +313,9 @@ public final class SpscIndexRing {
     public void release(int n) {
         Checks.requireInRange(n, 0, consumer.pending, "n");
         consumer.pending = 0;
+        for (int i = 0; i < n; i++) {
+            SLOT.set(region, slot(consumer.position + i), 0);
+        }
         if (n > 0) {
             consume(consumer.position + n);
         }
@@ -326,11 +356,35 @@ public final class SpscIndexRing {
     }
 
     private int available(int wanted) {
-        long ready = consumer.cached - consumer.position;
-        if (ready < wanted) {
-            ready = refreshProducer() - consumer.position;
+        if (!consumer.resumed) {
+            resumeConsumer();
         }
-        return (int) Math.min(wanted, ready);
+        long position = consumer.position;
+        int limit = Math.min(wanted, capacity);
+        int ready = 0;
+        while (ready < limit && (int) SLOT.getAcquire(region, slot(position + ready)) != 0) {
+            ready++;
+        }
+        return ready;
+    }
+
+    /**
+     * Run once by the consumer of this object before it first finds a slot empty or reads by position: skips the
+     * slots below the producer position that a previous consumer cleared but died before freeing (their values were
+     * taken). The one-consumer rule makes this consumer the only one. Returns whether it skipped any.
+     */
+    private boolean resumeConsumer() {
+        consumer.resumed = true;
+        long produced = refreshProducer();
+        long position = consumer.position;
+        while (position < produced && (int) SLOT.getAcquire(region, slot(position)) == 0) {
+            position++;
+        }
+        if (position == consumer.position) {
+            return false;
+        }
+        consume(position);
+        return true;
     }
 
     private long refreshConsumer() {

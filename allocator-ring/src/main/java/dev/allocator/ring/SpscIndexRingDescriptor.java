@@ -9,16 +9,21 @@ package dev.allocator.ring;
  *              | magic  | version | kind | capacity |    (zero) ...       |   header line, written once
  *              | long   | int     | int=1| int      |                     |
  *  offset 128  +--------+---------+------+----------+---------------------+
- *              | producer position (long): values ever offered            |   written by the producer only
+ *              | producer position (long): values ever offered            |   written by the producer only,
+ *              |                                                          |   after the slots below it
  *              | ... rest of the 128-byte line unused ...                 |
  *  offset 256  +----------------------------------------------------------+
  *              | consumer position (long): values ever taken              |   written by the consumer only
  *              | ... rest of the 128-byte line unused ...                 |
  *  offset 384  +------+------+------+--------------------------+----------+
  *              | slot | slot | slot |  ...                     | slot     |   capacity ints; value at
- *              |  0   |  1   |  2   |                          | cap - 1  |   position p sits in p & (cap - 1)
- *              +------+------+------+--------------------------+----------+
+ *              |  0   |  1   |  2   |                          | cap - 1  |   position p sits in p & (cap - 1),
+ *              +------+------+------+--------------------------+----------+   stored as value + 1; 0 = empty
  * </pre>
+ *
+ * <p>A slot carries its own validity: the producer stores {@code value + 1} (a batch last slot first), the consumer
+ * reads it, stores 0 and only then advances its position. So the consumer needs only the slots to find values,
+ * and the producer position line is read only by {@code size()}, {@code attach} and a successor consumer.
  *
  * <p>Positions only grow (a 64-bit count never wraps in practice); {@code producer - consumer} is the number of values
  * in the ring, between 0 and capacity. Each position has a 128-byte line to itself, so a producer and a consumer on

@@ -12,7 +12,11 @@
  *       8 bytes.</li>
  *   <li>Values are {@code >= 0}; {@code poll()} returns {@code -1} when the ring is empty.</li>
  *   <li>An element handed over happens-before it is taken: a consumer sees every write the producer made before
- *       offering the value (release store of the producer position, acquire load on the consumer side).</li>
+ *       offering the value (release stores of the slot or of the producer position, acquire loads on the consumer
+ *       side).</li>
+ *   <li>Open batches ({@code reserve}/{@code put}/{@code submit}, {@code peek}/{@code get}/{@code release}) are one
+ *       per side on {@link dev.allocator.ring.SpscIndexRing} and one per side per thread on
+ *       {@link dev.allocator.ring.MpmcIndexRing}; both implement {@link dev.allocator.ring.IndexRing}.</li>
  *   <li>Bad arguments throw {@link java.lang.IllegalArgumentException} with a message of the shape of
  *       {@link dev.allocator.api.Checks} ("what must hold: name=value") and change nothing.</li>
  *   <li>The layouts are described, with a diagram, by {@link dev.allocator.ring.SpscIndexRingDescriptor} and

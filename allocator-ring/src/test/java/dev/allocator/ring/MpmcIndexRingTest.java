@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The MPMC ring on one thread, plus a many-thread run that checks every value comes out exactly once. */
+/**
+ * The MPMC ring on one thread, plus a many-thread run (singles, arrays and open batches on both sides) that checks
+ * every value comes out exactly once.
+ */
 class MpmcIndexRingTest {
 
     private final Arena arena = Arena.ofAuto();
@@ -80,7 +83,11 @@ class MpmcIndexRingTest {
                     for (int i = 0; i < n; i++) {
                         batch[i] = base + v + i;
                     }
-                    int moved = (v & 1) == 0 ? shared.offer(batch, 0, n) : (shared.offer(batch[0]) ? 1 : 0);
+                    int moved = switch (v % 3) {
+                        case 0 -> shared.offer(batch, 0, n);
+                        case 1 -> shared.offer(batch[0]) ? 1 : 0;
+                        default -> reserveAndSubmit(shared, batch, n);
+                    };
                     v += moved;
                     if (moved == 0) {
                         Thread.yield();
@@ -91,8 +98,8 @@ class MpmcIndexRingTest {
         for (int c = producers; c < threads.length; c++) {
             threads[c] = Thread.ofPlatform().start(() -> {
                 int[] into = new int[2];
-                while (taken.get() < producers * perProducer) {
-                    int n = shared.poll(into, 0, 2);
+                for (int round = 0; taken.get() < producers * perProducer; round++) {
+                    int n = (round & 1) == 0 ? shared.poll(into, 0, 2) : peekAndRelease(shared, into);
                     for (int i = 0; i < n; i++) {
                         seen.incrementAndGet(into[i]);
                     }
@@ -109,6 +116,25 @@ class MpmcIndexRingTest {
         for (int i = 0; i < seen.length(); i++) {
             assertEquals(1, seen.get(i), "value " + i);
         }
+        assertEquals(0, shared.size());
+    }
+
+    private static int reserveAndSubmit(MpmcIndexRing ring, int[] values, int count) {
+        int n = ring.reserve(count);
+        for (int i = 0; i < n; i++) {
+            ring.put(i, values[i]);
+        }
+        ring.submit(n);
+        return n;
+    }
+
+    private static int peekAndRelease(MpmcIndexRing ring, int[] into) {
+        int n = ring.peek(into.length);
+        for (int i = 0; i < n; i++) {
+            into[i] = ring.get(i);
+        }
+        ring.release(n);
+        return n;
     }
 
     /** An SPSC ring region, to attach to as the wrong kind. */

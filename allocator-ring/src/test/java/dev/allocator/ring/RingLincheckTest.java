@@ -16,8 +16,8 @@ import java.lang.foreign.Arena;
  * <p>What this can and cannot find: Lincheck 3.7 switches threads at Java field and array accesses, not inside
  * {@code MemorySegment} VarHandle accesses (it traces them as calls). The SPSC ring's cursors are Java fields, so its
  * operations interleave; the MPMC ring keeps everything in the segment, so its operations run atomically here and
- * this test checks its sequential FIFO, burst and bound semantics only. The MPMC races (and the broken variant that
- * publishes without waiting for earlier claims) are jcstress's job: allocator-jcstress {@code MpmcRing*Test}.
+ * this test checks its sequential FIFO, burst and bound semantics only. Its races are checked on real threads by
+ * {@link MpmcRingStressTest} (Lincheck stress mode, batches included) and by allocator-jcstress {@code MpmcRing*Test}.
  */
 class RingLincheckTest {
 
@@ -72,24 +72,13 @@ class RingLincheckTest {
         /** Through reserve/put/submit. */
         @Operation(nonParallelGroup = "producer")
         public int offerTwo(@Param(name = "value") int value) {
-            int n = ring.reserve(2);
-            for (int i = 0; i < n; i++) {
-                ring.put(i, value + 10 * i);
-            }
-            ring.submit(n);
-            return n;
+            return RingModel.offerTwo(ring, value);
         }
 
         /** Through peek/get/release. */
         @Operation(nonParallelGroup = "consumer")
         public String pollTwo() {
-            int n = ring.peek(2);
-            int[] into = new int[2];
-            for (int i = 0; i < n; i++) {
-                into[i] = ring.get(i);
-            }
-            ring.release(n);
-            return RingModel.join(into, n);
+            return RingModel.pollTwo(ring);
         }
     }
 

@@ -67,6 +67,27 @@ public class RingModel {
         return taken.toString();
     }
 
+    /** The model's offerTwo on a ring: reserve(2), put, submit. */
+    static int offerTwo(IndexRing ring, int value) {
+        int n = ring.reserve(2);
+        for (int i = 0; i < n; i++) {
+            ring.put(i, value + 10 * i);
+        }
+        ring.submit(n);
+        return n;
+    }
+
+    /** The model's pollTwo on a ring: peek(2), get, release. */
+    static String pollTwo(IndexRing ring) {
+        int n = ring.peek(2);
+        int[] into = new int[2];
+        for (int i = 0; i < n; i++) {
+            into[i] = ring.get(i);
+        }
+        ring.release(n);
+        return join(into, n);
+    }
+
     static String join(int[] values, int n) {
         StringBuilder taken = new StringBuilder();
         for (int i = 0; i < n; i++) {

@@ -150,10 +150,44 @@ class SpscIndexRingTest {
         assertMessage("region must hold a single-producer index ring (kind 1): kind=2", () -> SpscIndexRing.attach(mpmc));
         MemorySegment copy = arena.allocate(region.byteSize(), 128).copyFrom(region);
         copy.set(ValueLayout.JAVA_INT, 8, 99);
-        assertMessage("region holds an index ring of another layout version; this library reads version 1: version=99",
+        assertMessage("region holds an index ring of another layout version; this library reads version 2: version=99",
                 () -> SpscIndexRing.attach(copy));
         assertMessage("region byteSize must be between 400 and 9223372036854775807: region byteSize=399",
                 () -> SpscIndexRing.attach(region.asSlice(0, 399)));
+    }
+
+    @Test
+    void shouldSkipValuesAConsumerTookButDiedBeforeFreeing() {
+        ring.offer(new int[] {1, 2, 3}, 0, 3);
+        region.set(ValueLayout.JAVA_INT, SpscIndexRingDescriptor.SLOTS_OFFSET, 0);  // a consumer cleared slot 0, died
+        SpscIndexRing successor = SpscIndexRing.attach(region);
+        assertEquals(2, successor.poll());
+        assertEquals(1, successor.size());
+        assertEquals(3, successor.poll());
+        assertEquals(-1, successor.poll());
+    }
+
+    @Test
+    void shouldSkipValuesAConsumerTookButDiedBeforeFreeingBeforeABatch() {
+        ring.offer(new int[] {1, 2, 3}, 0, 3);
+        region.set(ValueLayout.JAVA_INT, SpscIndexRingDescriptor.SLOTS_OFFSET, 0);
+        region.set(ValueLayout.JAVA_INT, SpscIndexRingDescriptor.SLOTS_OFFSET + 4, 0);
+        int[] into = new int[3];
+        assertEquals(1, SpscIndexRing.attach(region).poll(into, 0, 3));
+        assertEquals(3, into[0]);
+    }
+
+    @Test
+    void shouldNotShowReservedValuesBeforeSubmit() {
+        assertEquals(2, ring.reserve(2));
+        ring.put(0, 4);
+        ring.put(1, 5);
+        assertEquals(-1, ring.poll());
+        ring.submit(1);
+        assertEquals(4, ring.poll());
+        assertEquals(-1, ring.poll());
+        assertTrue(ring.offer(6));
+        assertEquals(6, ring.poll());
     }
 
     static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
