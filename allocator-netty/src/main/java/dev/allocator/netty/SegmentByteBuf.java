@@ -1,7 +1,6 @@
 package dev.allocator.netty;
 
 import dev.allocator.api.Layout;
-import io.netty.buffer.AbstractReferenceCountedByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.Recycler;
 
@@ -12,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.ReadOnlyBufferException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
@@ -42,26 +40,16 @@ import java.nio.channels.ScatteringByteChannel;
  * NullPointerException instead of touching memory given back. memoryAddress() users (Unsafe, native transports) are
  * guarded only by the reference they hold and by closing the allocator after the event loops (class javadoc).
  */
-final class SegmentByteBuf extends AbstractReferenceCountedByteBuf {
-
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_LE = SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt INT_LE = INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong LONG_LE = LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final int STREAM_CHUNK = 8192;
+final class SegmentByteBuf extends SegmentAccessByteBuf {
 
     private final Recycler.Handle<SegmentByteBuf> handle;
     private SegmentByteBufAllocator owner;
-    private MemorySegment segment;
     private Layout layout;
     private int capacity;
     private ByteBuffer view;
     private MemorySegment viewOf;
 
     SegmentByteBuf(Recycler.Handle<SegmentByteBuf> handle) {
-        super(0);
         this.handle = handle;
     }
 
@@ -179,106 +167,16 @@ final class SegmentByteBuf extends AbstractReferenceCountedByteBuf {
         return true;
     }
 
+    /** The segment, for a copy from or to another of these buffers: the caller checked the bounds. */
+    MemorySegment liveSegment() {
+        ensureAccessible();
+        return segment;
+    }
+
     @Override
     public long memoryAddress() {
         ensureAccessible();
         return segment.address();
-    }
-
-    // ---- primitives: AbstractByteBuf checked the index and that the buffer is live ----
-
-    @Override
-    protected byte _getByte(int index) {
-        return segment.get(ValueLayout.JAVA_BYTE, index);
-    }
-
-    @Override
-    protected short _getShort(int index) {
-        return segment.get(SHORT, index);
-    }
-
-    @Override
-    protected short _getShortLE(int index) {
-        return segment.get(SHORT_LE, index);
-    }
-
-    @Override
-    protected int _getUnsignedMedium(int index) {
-        return (_getByte(index) & 0xff) << 16 | (_getByte(index + 1) & 0xff) << 8 | _getByte(index + 2) & 0xff;
-    }
-
-    @Override
-    protected int _getUnsignedMediumLE(int index) {
-        return _getByte(index) & 0xff | (_getByte(index + 1) & 0xff) << 8 | (_getByte(index + 2) & 0xff) << 16;
-    }
-
-    @Override
-    protected int _getInt(int index) {
-        return segment.get(INT, index);
-    }
-
-    @Override
-    protected int _getIntLE(int index) {
-        return segment.get(INT_LE, index);
-    }
-
-    @Override
-    protected long _getLong(int index) {
-        return segment.get(LONG, index);
-    }
-
-    @Override
-    protected long _getLongLE(int index) {
-        return segment.get(LONG_LE, index);
-    }
-
-    @Override
-    protected void _setByte(int index, int value) {
-        segment.set(ValueLayout.JAVA_BYTE, index, (byte) value);
-    }
-
-    @Override
-    protected void _setShort(int index, int value) {
-        segment.set(SHORT, index, (short) value);
-    }
-
-    @Override
-    protected void _setShortLE(int index, int value) {
-        segment.set(SHORT_LE, index, (short) value);
-    }
-
-    @Override
-    protected void _setMedium(int index, int value) {
-        _setByte(index, value >>> 16);
-        _setByte(index + 1, value >>> 8);
-        _setByte(index + 2, value);
-    }
-
-    @Override
-    protected void _setMediumLE(int index, int value) {
-        _setByte(index, value);
-        _setByte(index + 1, value >>> 8);
-        _setByte(index + 2, value >>> 16);
-    }
-
-    @Override
-    protected void _setInt(int index, int value) {
-        segment.set(INT, index, value);
-    }
-
-    @Override
-    protected void _setIntLE(int index, int value) {
-        segment.set(INT_LE, index, value);
-    }
-
-    @Override
-    protected void _setLong(int index, long value) {
-        segment.set(LONG, index, value);
-    }
-
-    @Override
-    protected void _setLongLE(int index, long value) {
-        segment.set(LONG_LE, index, value);
     }
 
     // ---- bulk transfers ----
@@ -286,18 +184,7 @@ final class SegmentByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuf getBytes(int index, ByteBuf dst, int dstIndex, int length) {
         checkDstIndex(index, length, dstIndex, dst.capacity());
-        if (dst instanceof SegmentByteBuf other) {
-            other.ensureAccessible();
-            MemorySegment.copy(segment, index, other.segment, dstIndex, length);
-        } else if (dst.hasArray()) {
-            getBytes(index, dst.array(), dst.arrayOffset() + dstIndex, length);
-        } else if (dst.nioBufferCount() > 0) {
-            for (ByteBuffer part : dst.nioBuffers(dstIndex, length)) {
-                int bytes = part.remaining();
-                getBytes(index, part);
-                index += bytes;
-            }
-        } else {
+        if (!SegmentCopies.toByteBuf(segment, index, dst, dstIndex, length)) {
             dst.setBytes(dstIndex, this, index, length);
         }
         return this;
@@ -312,32 +199,15 @@ final class SegmentByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     public ByteBuf getBytes(int index, ByteBuffer dst) {
-        int length = dst.remaining();
-        checkIndex(index, length);
-        if (dst.isReadOnly()) {
-            throw new ReadOnlyBufferException();
-        }
-        int position = dst.position();
-        if (dst.hasArray()) {
-            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, index, dst.array(), dst.arrayOffset() + position,
-                    length);
-        } else {
-            MemorySegment.copy(segment, index, MemorySegment.ofBuffer(dst), 0, length);
-        }
-        dst.position(position + length);
+        checkIndex(index, dst.remaining());
+        SegmentCopies.toBuffer(segment, index, dst);
         return this;
     }
 
     @Override
     public ByteBuf getBytes(int index, OutputStream out, int length) throws IOException {
         checkIndex(index, length);
-        byte[] chunk = new byte[Math.min(length, STREAM_CHUNK)];
-        for (int done = 0; done < length; ) {
-            int bytes = Math.min(chunk.length, length - done);
-            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, index + done, chunk, 0, bytes);
-            out.write(chunk, 0, bytes);
-            done += bytes;
-        }
+        SegmentCopies.toStream(segment, index, length, out);
         return this;
     }
 
@@ -374,18 +244,7 @@ final class SegmentByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
         checkSrcIndex(index, length, srcIndex, src.capacity());
-        if (src instanceof SegmentByteBuf other) {
-            other.ensureAccessible();
-            MemorySegment.copy(other.segment, srcIndex, segment, index, length);
-        } else if (src.hasArray()) {
-            setBytes(index, src.array(), src.arrayOffset() + srcIndex, length);
-        } else if (src.nioBufferCount() > 0) {
-            for (ByteBuffer part : src.nioBuffers(srcIndex, length)) {
-                int bytes = part.remaining();
-                setBytes(index, part);
-                index += bytes;
-            }
-        } else {
+        if (!SegmentCopies.fromByteBuf(src, srcIndex, length, segment, index)) {
             src.getBytes(srcIndex, this, index, length);
         }
         return this;
@@ -400,28 +259,15 @@ final class SegmentByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     public ByteBuf setBytes(int index, ByteBuffer src) {
-        int length = src.remaining();
-        checkIndex(index, length);
-        int position = src.position();
-        if (src.hasArray()) {
-            MemorySegment.copy(src.array(), src.arrayOffset() + position, segment, ValueLayout.JAVA_BYTE, index,
-                    length);
-        } else {
-            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, segment, index, length);
-        }
-        src.position(position + length);
+        checkIndex(index, src.remaining());
+        SegmentCopies.fromBuffer(src, segment, index);
         return this;
     }
 
     @Override
     public int setBytes(int index, InputStream in, int length) throws IOException {
         checkIndex(index, length);
-        byte[] chunk = new byte[length];
-        int read = in.read(chunk);
-        if (read > 0) {
-            MemorySegment.copy(chunk, 0, segment, ValueLayout.JAVA_BYTE, index, read);
-        }
-        return read;
+        return SegmentCopies.fromStream(in, segment, index, length);
     }
 
     @Override
