@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,7 +119,7 @@ class SegmentByteBufTest {
             Thread consumer = new FastThreadLocalThread(() -> {
                 try {
                     for (int i = 0; i < rounds; i++) {
-                        ByteBuf buffer = handOff.take();
+                        ByteBuf buffer = handOff.poll(10, TimeUnit.SECONDS);
                         assertEquals(i, buffer.readInt());
                         assertEquals(~i, buffer.getInt(buffer.capacity() - 4));
                         buffer.release();                                       // recycled to the producer's pool
@@ -132,11 +133,14 @@ class SegmentByteBufTest {
                 for (int i = 0; i < rounds; i++) {
                     ByteBuf buffer = shared.directBuffer(16 + (i % 4) * 16);
                     buffer.writeInt(i).setInt(buffer.capacity() - 4, ~i);
-                    handOff.put(buffer);
+                    if (!handOff.offer(buffer, 10, TimeUnit.SECONDS)) {
+                        buffer.release();
+                        throw new AssertionError("the consumer stopped at round " + i, failed.get());
+                    }
                 }
             });
             consumer.join();
-            assertNull(failed.get());
+            assertNull(failed.get(), () -> "the consumer failed: " + failed.get());
             assertEquals(0, shared.allocator().stats().liveAllocations());
             assertEquals(0, shared.metric().usedDirectMemory());
         }
