@@ -34,11 +34,18 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Buffers</h2>
  * <ul>
  *   <li><b>Direct buffers</b> ({@code directBuffer}, {@code ioBuffer}, and {@code buffer} when direct is preferred,
- *       the default) are Netty {@code UnpooledDirectByteBuf}s over a segment of exactly their capacity from the
- *       allocator, aligned to {@link #alignment()} ({@link #DEFAULT_ALIGNMENT}, 16 bytes, unless given). A capacity
- *       change (an explicit {@code capacity(int)}, or a write past the end) takes a new segment from the same
- *       allocator, copies, and gives the old one back; if the allocator refuses, the buffer is unchanged.
- *       {@code hasMemoryAddress()} is {@code true} and {@code memoryAddress()} is the segment's address.</li>
+ *       the default) are this package's buffers over a segment of exactly their capacity from the allocator,
+ *       aligned to {@link #alignment()} ({@link #DEFAULT_ALIGNMENT}, 16 bytes, unless given), read and written
+ *       through the FFM API. A capacity change (an explicit {@code capacity(int)}, or a write past the end) takes a
+ *       new segment from the same allocator, copies, and gives the old one back; if the allocator refuses, the buffer
+ *       is unchanged. {@code hasMemoryAddress()} is {@code true} and {@code memoryAddress()} is the segment's
+ *       address. {@code nioBuffer}s are views of the segment, made on demand.</li>
+ *   <li><b>No garbage per buffer</b>: like Netty's pooled and adaptive buffers, the buffer objects are recycled
+ *       with Netty's {@code Recycler} (per event loop thread; one shared queue for other threads), and reuse their
+ *       layout and {@code ByteBuffer} view when they get the same size or block again. What remains per buffer is
+ *       what the allocator makes (a pool or size class returns a new {@code MemorySegment} slice). As with Netty's
+ *       recycled buffers, a reference kept after the last {@code release()} may later see another buffer: do not
+ *       keep one.</li>
  *   <li><b>Heap buffers</b> stay Netty's ({@code UnpooledHeapByteBuf} over a {@code byte[]}), counted in
  *       {@link ByteBufAllocatorMetric#usedHeapMemory()}.</li>
  *   <li><b>Leak detection</b> is Netty's: every buffer, direct or heap, is wrapped for Netty's leak detector as
@@ -73,13 +80,13 @@ import java.util.concurrent.atomic.LongAdder;
  * allocator of this project.
  */
 /*
- * Maintainers. One direct buffer = one SegmentDirectByteBuf over one SegmentBlock at a time; a block is a segment,
- * its allocation layout and the ByteBuffer view Netty reads and writes. Invariants:
- *  - usedDirect is the sum of the capacities of the blocks taken and not yet given back: take() adds after the
- *    allocator succeeded, give() subtracts after it accepted the block (or, once an owned allocator is closed,
+ * Maintainers. One direct buffer = one SegmentByteBuf (a recycled object) holding one segment at a time, taken
+ * with take() and given back with give(). Invariants:
+ *  - usedDirect is the sum of the sizes of the segments taken and not yet given back: take() adds after the
+ *    allocator succeeded, give() subtracts after it accepted the segment (or, once an owned allocator is closed,
  *    without asking it). Netty's tests require exact equality with the buffers' capacities when quiet.
- *  - A block is given back exactly once: by Netty through CleanableDirectBuffer.clean() for every block made by a
- *    capacity change, by SegmentDirectByteBuf for the block it was constructed over (Netty never frees that one).
+ *  - A segment is given back exactly once: by SegmentByteBuf.capacity(int) for the one it replaces, by
+ *    SegmentByteBuf.deallocate() (run once, on the last release) for the one it holds.
  * The counters are LongAdders: written on every allocation and release from every event loop, read only by a
  * metrics poll, so striping keeps event loops off one shared cache line; they are not synchronisers.
  */
@@ -152,7 +159,7 @@ public final class SegmentByteBufAllocator extends AbstractByteBufAllocator
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         Checks.requireOpen(closed, this);
-        return toLeakAwareBuffer(SegmentDirectByteBuf.allocate(this, initialCapacity, maxCapacity));
+        return toLeakAwareBuffer(SegmentByteBuf.allocate(this, initialCapacity, maxCapacity));
     }
 
     @Override
@@ -221,15 +228,23 @@ public final class SegmentByteBufAllocator extends AbstractByteBufAllocator
     }
 
     /**
-     * Takes a block of {@code capacity} bytes for a direct buffer.
+     * The layout of a block of {@code capacity} bytes: {@code reusable} when it is that layout (a recycled buffer's
+     * last one), else a new one.
+     */
+    Layout layout(int capacity, Layout reusable) {
+        return reusable != null && reusable.size() == capacity && reusable.alignment() == alignment
+                ? reusable : Layout.of(capacity, alignment);
+    }
+
+    /**
+     * Takes a block for a direct buffer.
      *
      * @throws AllocationException when the allocator cannot satisfy the request; nothing is then held
      */
-    SegmentBlock take(int capacity) {
-        Layout layout = Layout.of(capacity, alignment);
+    MemorySegment take(Layout layout) {
         MemorySegment segment = allocator.allocate(layout);
-        usedDirect.add(capacity);
-        return new SegmentBlock(this, segment, layout);
+        usedDirect.add(layout.size());
+        return segment;
     }
 
     /** Gives a block back; once an owned allocator is closed, its memory went back with it. */

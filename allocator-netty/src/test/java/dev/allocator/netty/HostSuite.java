@@ -3,7 +3,9 @@ package dev.allocator.netty;
 import dev.allocator.api.Allocator;
 import dev.allocator.api.AllocatorStats;
 import dev.allocator.api.Allocators;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,6 +62,23 @@ final class HostSuite implements AfterAllCallback {
             sockets = List.copyOf(list);
         }
         return sockets;
+    }
+
+    /**
+     * What Netty's {@code testUnsafeHeapBufferAndUnsafeDirectBuffer} checks, for this adapter's classes (as Netty's
+     * {@code AdaptiveByteBufAllocatorTest} overrides it for its own): direct buffers are the adapter's recycled
+     * {@link SegmentByteBuf}, heap buffers Netty's {@link UnpooledHeapByteBuf}, under the leak detector's wrapper.
+     */
+    static void assertBufferClasses(SegmentByteBufAllocator allocator) {
+        ByteBuf direct = allocator.directBuffer();
+        ByteBuf heap = allocator.heapBuffer();
+        try {
+            assertInstanceOf(SegmentByteBuf.class, direct.unwrap() == null ? direct : direct.unwrap());
+            assertInstanceOf(UnpooledHeapByteBuf.class, heap.unwrap() == null ? heap : heap.unwrap());
+        } finally {
+            direct.release();
+            heap.release();
+        }
     }
 
     @Override

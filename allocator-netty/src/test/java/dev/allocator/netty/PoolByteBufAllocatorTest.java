@@ -1,6 +1,7 @@
 package dev.allocator.netty;
 
 import io.netty.buffer.AbstractByteBufAllocatorTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Netty's allocator tests over the pool spec (a pool of 4 KiB blocks; malloc for other sizes). */
@@ -22,5 +23,15 @@ class PoolByteBufAllocatorTest extends AbstractByteBufAllocatorTest<SegmentByteB
     /** Netty's check that a pooled allocator reuses its chunks: it measures heap buffers, which stay Netty's. */
     @Override
     public void shouldReuseChunks() {
+    }
+
+    /**
+     * Netty's check of the classes an allocator hands out, as Netty's own {@code AdaptiveByteBufAllocatorTest}
+     * overrides it for its recycled buffers: direct buffers are this package's, heap buffers Netty's unpooled ones.
+     */
+    @Override
+    @Test
+    public void testUnsafeHeapBufferAndUnsafeDirectBuffer() {
+        HostSuite.assertBufferClasses(newUnpooledAllocator());
     }
 }
