@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       is unchanged. {@code hasMemoryAddress()} is {@code true} and {@code memoryAddress()} is the segment's
  *       address. {@code nioBuffer}s are views of the segment, made on demand.</li>
  *   <li><b>No garbage per buffer</b>: like Netty's pooled and adaptive buffers, the buffer objects are recycled
- *       with Netty's {@code Recycler} (per event loop thread; one shared queue for other threads), and reuse their
+ *       with Netty's {@code Recycler} (per event loop thread; a per-thread stack on other platform threads), and reuse their
  *       layout and {@code ByteBuffer} view when they get the same size or block again. What remains per buffer is
  *       what the allocator makes (a pool or size class returns a new {@code MemorySegment} slice). As with Netty's
  *       recycled buffers, a reference kept after the last {@code release()} may later see another buffer: do not
