@@ -375,4 +375,9 @@ final class ChunkLedger {
     long resets() {
         return resets;
     }
+
+    /** Lists the backing allocator's measures: an arena has none of its own. */
+    void measures(java.util.function.Consumer<? super dev.allocator.api.Measure> sink) {
+        backing.measures(sink);
+    }
 }

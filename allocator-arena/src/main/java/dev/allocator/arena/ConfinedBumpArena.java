@@ -325,4 +325,10 @@ public final class ConfinedBumpArena extends BumpArena {
     public String toString() {
         return describe("confined", options);
     }
+
+    /** Lists the backing allocator's measures (an arena adds none of its own). */
+    @Override
+    public void measures(java.util.function.Consumer<? super dev.allocator.api.Measure> sink) {
+        ledger.measures(sink);
+    }
 }
