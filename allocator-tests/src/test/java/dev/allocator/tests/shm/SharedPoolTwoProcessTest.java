@@ -58,7 +58,7 @@ class SharedPoolTwoProcessTest {
                     HandOver.fill(pool.segment(index), sent + n);
                     batch[n] = index;
                 }
-                for (int offered = 0; offered < n; ) {
+                for (int offered = 0; offered < n && !child.isDone(); ) { // a dead child must end the test, not spin
                     offered += rings.fill.offer(batch, offered, n - offered);
                 }
                 sent += n;
