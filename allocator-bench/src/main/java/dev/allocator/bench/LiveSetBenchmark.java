@@ -37,9 +37,7 @@ import java.util.concurrent.TimeUnit;
  *       of an allocate and a free over live sets from 0 to {@code live}, slab growth included.</li>
  * </ul>
  * Target (issue 17): the score at 1 GiB no more than 1.5 times the score at 1 MiB, and no more than malloc's at the
- * same live size. What each side keeps differs as its API does: malloc's ring holds addresses ({@code long}),
- * {@code spec}'s holds segments; a 4 KiB request fills its class block, so the segment kept is the block's own, made
- * once with its slab (no object per allocation, 0 B/op). The fork gets {@code -Xmx2g}: {@code sizeclasses} keeps under 100 B of heap per block, so two
+ * same live size. The fork gets {@code -Xmx2g}: {@code sizeclasses} keeps under 100 B of heap per block, so two
  * threads' 1 GiB of 4 KiB blocks (2 x 262,144 blocks) fit with the ring arrays; {@code -t 2} needs 2 GiB of native
  * memory per allocator for the 1 GiB case.
  */
