@@ -184,7 +184,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     @Override
     public MemorySegment allocate(Layout layout) {
         final MemorySegment block = classBlock(layout, true);
-        return block == LARGE ? allocateLarge(layout, true, false) : fit(block, layout.size());
+        return block == LARGE ? allocateLarge(layout, true, false) : block.asSlice(0, layout.size());
     }
 
     @Override
@@ -193,26 +193,18 @@ public final class SizeClassAllocator extends ForwardingAllocator {
         if (block == LARGE) {
             return allocateLarge(layout, false, false);
         }
-        return block != null ? fit(block, layout.size()) : null;
+        return block != null ? block.asSlice(0, layout.size()) : null;
     }
 
     @Override
     public MemorySegment allocateZeroed(Layout layout) {
         final MemorySegment block = classBlock(layout, true);
-        return block == LARGE ? allocateLarge(layout, true, true) : fit(block, layout.size()).fill((byte) 0);
-    }
-
-    /**
-     * What a request of {@code size} bytes gets of its class block: the block's own segment, built once by the pool,
-     * when the request fills it (so a kept segment costs no object per allocation); else a slice of it.
-     */
-    private static MemorySegment fit(MemorySegment block, long size) {
-        return size == block.byteSize() ? block : block.asSlice(0, size);
+        return block == LARGE ? allocateLarge(layout, true, true) : block.asSlice(0, layout.size()).fill((byte) 0);
     }
 
     /*
-     * allocate hands out the block segment the pool built once when the request fills the block (classBlock returns
-     * that object, never a new one), else a slice of it made in a method small enough to inline; deallocate hands on the slice's address, size and
+     * allocate makes the slice it hands out in a method small enough to inline, from the block segment the pool built
+     * once (classBlock returns that object, never a new one); deallocate hands on the slice's address, size and
      * scope. The paths behind them (BlockRouter) are never inlined into them, so both stay small once compiled and
      * the JIT inlines them into their callers, where the slice does not escape and is scalar-replaced (0 B/op).
      */

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,27 +44,6 @@ class SizeClassAllocatorTest {
             assertEquals(0, allocator.stats().bytesInUse());
             assertEquals(2, allocator.stats().allocations());
             assertEquals(2, allocator.stats().deallocations());
-        }
-    }
-
-    @Test
-    void shouldHandOutTheBlockItselfWhenTheRequestFillsItAndASliceOtherwise() {
-        try (Allocator system = Allocators.open("system"); SizeClassAllocator allocator = over(system, 0)) {
-            Layout whole = Layout.of(4096);
-            MemorySegment first = allocator.allocate(whole);
-            allocator.deallocate(first, whole);
-            MemorySegment again = allocator.allocate(whole);
-            assertSame(first, again, "a request that fills its class block gets the block's own segment");
-            assertEquals(4096, again.byteSize());
-            allocator.deallocate(again, whole);
-            assertThrows(IllegalStateException.class, () -> allocator.deallocate(again, whole));
-            MemorySegment part = allocator.allocate(Layout.of(4000));
-            assertEquals(first.address(), part.address(), "the same block, from the thread's cache");
-            assertEquals(4000, part.byteSize(), "a smaller request gets a slice of its size");
-            assertThrows(IllegalArgumentException.class, () -> allocator.deallocate(first, Layout.of(4000)),
-                    "the whole block is not the 4000 B allocation");
-            allocator.deallocate(part, Layout.of(4000));
-            assertEquals(0, allocator.stats().bytesInUse());
         }
     }
 
