@@ -24,6 +24,14 @@ abstract class CursorFields extends CursorPadding {
     int[] staged = new int[0];
     /** Whether the consumer has skipped what a dead predecessor left (see SpscIndexRing#resumeConsumer). */
     boolean resumed;
+
+    /** Refuses {@code call} while this side's batch is open: {@code what} its slots are, {@code close} ends it. */
+    final void requireNoBatch(String call, String what, String close) {
+        if (pending != 0) {
+            throw new IllegalStateException("cannot " + call + " while " + pending + " slots are " + what + ": "
+                    + close + " them first");
+        }
+    }
 }
 
 /** Leading padding. */

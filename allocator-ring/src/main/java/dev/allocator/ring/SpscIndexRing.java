@@ -144,7 +144,7 @@ public final class SpscIndexRing implements IndexRing {
      */
     public boolean offer(int value) {
         Checks.requireNonNegative(value, "value");
-        requireNoBatch(producer, "offer", "reserved", "submit");
+        producer.requireNoBatch("offer", "reserved", "submit");
         long position = producer.position;
         if (position - producer.cached >= capacity && position - refreshConsumer() >= capacity) {
             return false;
@@ -167,7 +167,7 @@ public final class SpscIndexRing implements IndexRing {
     public int offer(int[] values, int offset, int count) {
         RingHeader.checkRange(values, offset, count);
         RingHeader.checkValues(values, offset, count);
-        requireNoBatch(producer, "offer", "reserved", "submit");
+        producer.requireNoBatch("offer", "reserved", "submit");
         int n = free(count);
         long position = producer.position;
         for (int i = n - 1; i >= 0; i--) {
@@ -186,7 +186,7 @@ public final class SpscIndexRing implements IndexRing {
      * @throws IllegalStateException if a {@link #peek} batch is open
      */
     public int poll() {
-        requireNoBatch(consumer, "poll", "peeked", "release");
+        consumer.requireNoBatch("poll", "peeked", "release");
         long position = consumer.position;
         long slot = slot(position);
         int stored = (int) SLOT.getAcquire(region, slot);
@@ -213,7 +213,7 @@ public final class SpscIndexRing implements IndexRing {
      */
     public int poll(int[] into, int offset, int count) {
         RingHeader.checkRange(into, offset, count);
-        requireNoBatch(consumer, "poll", "peeked", "release");
+        consumer.requireNoBatch("poll", "peeked", "release");
         int n = available(count);
         long position = consumer.position;
         for (int i = 0; i < n; i++) {
@@ -238,7 +238,7 @@ public final class SpscIndexRing implements IndexRing {
      */
     public int reserve(int n) {
         Checks.requireInRange(n, 1, capacity, "n");
-        requireNoBatch(producer, "reserve", "reserved", "submit");
+        producer.requireNoBatch("reserve", "reserved", "submit");
         producer.pending = free(n);
         if (producer.staged.length < producer.pending) {
             producer.staged = new int[producer.pending];
@@ -247,11 +247,8 @@ public final class SpscIndexRing implements IndexRing {
     }
 
     /**
-     * Writes the {@code i}-th slot of the open {@link #reserve} batch.
-     *
-     * @param i     0 to granted - 1
-     * @param value a value {@code >= 0}
-     * @throws IllegalArgumentException if {@code i} is outside the batch or {@code value < 0}
+     * {@inheritDoc}
+     * @throws IllegalArgumentException if {@code i} is outside the {@link #reserve} batch or {@code value < 0}
      */
     public void put(int i, int value) {
         Checks.requireInRange(i, 0, producer.pending - 1L, "i");
@@ -287,17 +284,14 @@ public final class SpscIndexRing implements IndexRing {
      */
     public int peek(int n) {
         Checks.requireInRange(n, 1, capacity, "n");
-        requireNoBatch(consumer, "peek", "peeked", "release");
+        consumer.requireNoBatch("peek", "peeked", "release");
         consumer.pending = available(n);
         return consumer.pending;
     }
 
     /**
-     * Reads the {@code i}-th value of the open {@link #peek} batch.
-     *
-     * @param i 0 to shown - 1
-     * @return the value
-     * @throws IllegalArgumentException if {@code i} is outside the batch
+     * {@inheritDoc}
+     * @throws IllegalArgumentException if {@code i} is outside the {@link #peek} batch
      */
     public int get(int i) {
         Checks.requireInRange(i, 0, consumer.pending - 1L, "i");
@@ -321,23 +315,15 @@ public final class SpscIndexRing implements IndexRing {
         }
     }
 
-    /**
-     * How many values the ring holds: exact when neither side is moving, otherwise a value that was true at some
-     * moment during the call, between 0 and capacity.
-     *
-     * @return the number of values in the ring
-     */
+    /** {@inheritDoc} While the sides move, a value that was true at some moment during the call. */
+    @Override
     public int size() {
         long consumed = (long) POSITION.getAcquire(region, SpscIndexRingDescriptor.CONSUMER_OFFSET);
         long produced = (long) POSITION.getAcquire(region, SpscIndexRingDescriptor.PRODUCER_OFFSET);
         return (int) Math.clamp(produced - consumed, 0, capacity);
     }
 
-    /**
-     * The number of slots.
-     *
-     * @return the capacity, a power of two
-     */
+    @Override
     public int capacity() {
         return capacity;
     }
@@ -368,7 +354,7 @@ public final class SpscIndexRing implements IndexRing {
         return ready;
     }
 
-    /**
+    /*
      * Run once by the consumer of this object before it first finds a slot empty or reads by position: skips the
      * slots below the producer position that a previous consumer cleared but died before freeing (their values were
      * taken). The one-consumer rule makes this consumer the only one. Returns whether it skipped any.
@@ -409,12 +395,5 @@ public final class SpscIndexRing implements IndexRing {
 
     private long slot(long position) {
         return SpscIndexRingDescriptor.SLOTS_OFFSET + ((position & mask) << 2);
-    }
-
-    private static void requireNoBatch(Cursor side, String call, String what, String close) {
-        if (side.pending != 0) {
-            throw new IllegalStateException("cannot " + call + " while " + side.pending + " slots are " + what
-                    + ": " + close + " them first");
-        }
     }
 }
