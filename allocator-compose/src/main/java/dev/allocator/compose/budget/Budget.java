@@ -205,6 +205,9 @@ public final class Budget {
     /** The credit held by the stripes of this budget and its descendants. */
     private long creditOfTree() {
         long held = credit.held();
+        if (children.isEmpty()) {
+            return held; // a leaf: no iterator object per read
+        }
         for (Budget child : children) {
             held += child.creditOfTree();
         }
