@@ -40,7 +40,9 @@ public final class ConfinedBumpArena extends BumpArena {
      * `latest` is the size of the latest allocation when it is [top - latest, top) of the current chunk in the
      * current level, else -1 (after a new chunk, a mark, a rewind, a reset or a roll-back); deallocate rolls back
      * exactly that allocation, and rejects a segment of the current level and chunk that overlaps it or [top, limit)
-     * without being it: no other allocation of the level lies there.
+     * without being it: no other allocation of the level lies there. A segment is judged against the current chunk
+     * only when it starts inside it (start < limit): a zero-byte segment at the chunk's end may be one made at the
+     * start of the chunk placed right above it, and then nothing about it can be known from the current chunk.
      *
      * Invariants: 0 <= top <= limit while a chunk is current; the bytes [top, limit) of the current chunk are
      * handed out to no live segment; every other live allocation of the current level in the current chunk ends at
@@ -170,7 +172,7 @@ public final class ConfinedBumpArena extends BumpArena {
         }
         final long start = segment.address() - base;
         final long end = start + layout.size();
-        if (owning == level && chunk != null && start >= 0 && end <= limit) {
+        if (owning == level && chunk != null && start >= 0 && start < limit && end <= limit) {
             if (end > top) {
                 throw notAnAllocation(segment);
             }

@@ -49,6 +49,8 @@ public final class SharedBumpArena extends BumpArena {
      * the state still says [start, end) is the latest allocation (so nothing was allocated after it). Because the
      * state names the latest allocation exactly, deallocate also rejects a slice of it, or a segment past `top`:
      * every other live allocation of the level in this chunk ends at or before the latest one's start.
+     * Only a segment that starts inside the current chunk is judged so (start < limit): a zero-byte segment at its
+     * end may be one made at the start of a chunk placed right above it.
 
      * Everything else runs under `lock`. Replacing a region (new chunk, mark, rewind, reset, close) first SEALS the
      * old one: a CAS loop sets top to limit + 1, after which every bump of it fails the fit test and its thread
@@ -163,7 +165,8 @@ public final class SharedBumpArena extends BumpArena {
             final SharedRegion current = region;
             final long start = segment.address() - current.base;
             final long end = start + layout.size();
-            if (owning == current.level && current.chunk != null && start >= 0 && end <= current.limit) {
+            if (owning == current.level && current.chunk != null && start >= 0 && start < current.limit
+                    && end <= current.limit) {
                 rollBackOrCheck(current, segment, start, end);
             }
             owning.tally.remove(layout.size());

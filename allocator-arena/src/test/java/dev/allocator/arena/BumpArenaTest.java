@@ -115,6 +115,37 @@ class BumpArenaTest {
         assertEquals(2, arena.arenaStats().liveAllocations());
     }
 
+    static Stream<Arguments> flavoursAndDirections() {
+        return Stream.of(Flavour.values()).flatMap(f -> Stream.of(Arguments.of(f, true), Arguments.of(f, false)));
+    }
+
+    /**
+     * A zero-byte allocation at a chunk's edge has the address of the neighbouring chunk's edge when the backing
+     * places chunks back to back (mmap does): freeing it once the arena has moved to that neighbour must not be
+     * judged against the neighbour's latest allocation.
+     */
+    @ParameterizedTest
+    @MethodSource("flavoursAndDirections")
+    void shouldAcceptFreeOfAZeroByteAllocationAtTheEdgeOfAnAdjacentChunk(Flavour flavour, boolean descending) {
+        backing.carveAdjacent(64 << 10, descending);
+        BumpArena arena = open(flavour, 1024);
+        MemorySegment atStart = arena.allocate(Layout.of(0, 1));
+        MemorySegment fill = arena.allocate(Layout.of(1024, 1));
+        MemorySegment atEnd = arena.allocate(Layout.of(0, 1));
+        MemorySegment next = arena.allocate(Layout.of(16, 1));
+        assertEquals(descending ? atStart.address() : atEnd.address(),
+                descending ? next.address() + 1024 : next.address(), "the backing placed the chunks back to back");
+
+        arena.deallocate(atStart, Layout.of(0, 1));
+        arena.deallocate(atEnd, Layout.of(0, 1));
+        assertEquals(2, arena.arenaStats().liveAllocations());
+        arena.deallocate(next, Layout.of(16, 1));
+        assertEquals(next.address(), arena.allocate(Layout.of(16, 1)).address(),
+                "the latest allocation of the new chunk is still rolled back");
+        arena.deallocate(fill, Layout.of(1024, 1));
+        assertEquals(16, arena.arenaStats().bytesInUse());
+    }
+
     @ParameterizedTest
     @EnumSource(Flavour.class)
     void shouldKillOldSegmentsOnResetAndReuseTheMemory(Flavour flavour) {

@@ -32,6 +32,22 @@ final class TestBacking implements Allocator {
     private final AtomicInteger returns = new AtomicInteger();
     private volatile boolean closed;
 
+    /** Where {@link #carveAdjacent} hands blocks out from; null to allocate each block on its own. */
+    private MemorySegment region;
+    private long regionNext;
+    private boolean descending;
+
+    /**
+     * From now on hands out blocks back to back from one region of {@code bytes}, each new block right below the
+     * previous one (as mmap places them) when {@code descending}, else right above it; blocks must be a multiple of
+     * their alignment for the next one to be adjacent.
+     */
+    synchronized void carveAdjacent(long bytes, boolean descending) {
+        this.region = memory.allocate(bytes, 4096);
+        this.descending = descending;
+        this.regionNext = descending ? bytes : 0;
+    }
+
     /** Makes the next {@code count} allocations fail with reason EXHAUSTED. */
     void refuseNext(int count) {
         refusals.set(count);
@@ -80,12 +96,22 @@ final class TestBacking implements Allocator {
         if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return null;
         }
-        MemorySegment segment = memory.allocate(Math.max(layout.size(), 1), layout.alignment())
-                .asSlice(0, layout.size());
+        MemorySegment segment = region != null ? carve(layout)
+                : memory.allocate(Math.max(layout.size(), 1), layout.alignment()).asSlice(0, layout.size());
         segment.fill(GARBAGE);
         live.put(segment.address(), layout);
         allocations.incrementAndGet();
         return segment;
+    }
+
+    private synchronized MemorySegment carve(Layout layout) {
+        long mask = layout.alignment() - 1;
+        long start = descending ? (regionNext - layout.size()) & ~mask : (regionNext + mask) & ~mask;
+        if (start < 0 || start + layout.size() > region.byteSize()) {
+            throw new AssertionError("test backing's region is used up by " + layout);
+        }
+        regionNext = descending ? start : start + layout.size();
+        return region.asSlice(start, layout.size());
     }
 
     @Override
