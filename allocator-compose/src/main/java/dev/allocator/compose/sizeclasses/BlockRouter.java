@@ -35,7 +35,7 @@ final class BlockRouter {
     private final boolean exact;
     private final SlabReturns returns;
     private final LongAdder failures;
-    /** Allocations of class blocks not served from a thread's stack (virtual threads, caches off). */
+    /** Allocations of class blocks made without a thread's stack (virtual threads, caches off, uncached classes). */
     final LongAdder direct = new LongAdder();
 
     BlockRouter(Object allocator, SizeClasses classes, SizeClass[] byClass, ThreadCaches caches, boolean exact,
@@ -68,8 +68,8 @@ final class BlockRouter {
             stack.count = top;
             final ClassSlab slab = stack.slabs[top];
             final int index = stack.indexes[top];
-            slab.layouts[index] = word;
-            local.counted();
+            slab.hold(index, word);
+            stack.counted();
             return slab.blocks[index];
         }
         MemorySegment block;
@@ -104,8 +104,8 @@ final class BlockRouter {
                 return null;
             }
         }
-        if (local != null) {
-            local.counted();
+        if (stack != null) {
+            stack.counted();
         } else {
             direct.increment();
         }
@@ -138,7 +138,7 @@ final class BlockRouter {
         final int index = slab.blockAt(address);
         if (index < 0 || byteSize != layout.size() || !slab.free(index, word, exact)) {
             // what is wrong with it, named; nothing changed
-            final long held = index < 0 ? ClassSlab.FREE : slab.layouts[index];
+            final long held = index < 0 ? ClassSlab.FREE : slab.word(index);
             if (index < 0 || held != ClassSlab.FREE && (held != word || byteSize != layout.size())) {
                 throw new IllegalArgumentException("a segment must be freed whole with the layout it was allocated "
                         + "with: segment=" + Checks.hex(address) + " of " + byteSize + " bytes, allocated="

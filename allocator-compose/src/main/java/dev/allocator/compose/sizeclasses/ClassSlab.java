@@ -35,6 +35,13 @@ final class ClassSlab {
     }
 
     private static final VarHandle LAYOUTS = MethodHandles.arrayElementVarHandle(long[].class);
+    /**
+     * Unused words before and after the blocks' words in {@link #layouts} (128 bytes each side): every access reads
+     * the array's length from its header's line, and the slab's own fields sit on the line before it; with block 0's
+     * word there, a thread working on block 0 would take that line from every other thread using the slab. The tail
+     * does the same for the next object's header.
+     */
+    private static final int PAD = 16;
 
     /** The layout word of a free block (in its pool, or in a thread's {@link BlockStack}). */
     static final long FREE = 0;
@@ -65,9 +72,10 @@ final class ClassSlab {
     /** How many blocks: kept here, beside base and stride, so that {@link #blockAt} reads one object only. */
     private final int capacity;
     /**
-     * Per block, {@link #FREE} or the {@link #encode}d layout of its allocation: written by the thread that took the
-     * block (which owns it then), set back to {@link #FREE} by the free (a compare-and-set with double-free checks
-     * on), which a second free of the same block then fails.
+     * Per block (block i at {@code PAD + i}), {@link #FREE} or the {@link #encode}d layout of its allocation: written
+     * by the thread that took the block (which owns it then), set back to {@link #FREE} by the free (a
+     * compare-and-set with double-free checks on), which a second free of the same block then fails. The pads stay
+     * {@link #FREE}.
      */
     final long[] layouts;
     /** One of {@link #CURRENT}, {@link #FULL}, {@link #LISTED}, {@link #RETIRED}: see {@link SlabSupply}. */
@@ -81,7 +89,7 @@ final class ClassSlab {
         this.memory = memory;
         final int capacity = indexes.capacity();
         this.capacity = capacity;
-        this.layouts = new long[capacity];
+        this.layouts = new long[capacity + 2 * PAD];
         this.blocks = new MemorySegment[capacity];
         for (int i = 0; i < capacity; i++) {
             blocks[i] = indexes.segment(i);
@@ -113,8 +121,18 @@ final class ClassSlab {
         if (index < 0) {
             return null;
         }
-        layouts[index] = word;
+        layouts[PAD + index] = word;
         return blocks[index];
+    }
+
+    /** Records {@code word} as the layout word of block {@code index}, which the calling thread has just taken. */
+    void hold(int index, long word) {
+        layouts[PAD + index] = word;
+    }
+
+    /** The layout word of block {@code index}: {@link #FREE}, or the {@link #encode}d layout it is held with. */
+    long word(int index) {
+        return layouts[PAD + index];
     }
 
     /**
@@ -152,12 +170,12 @@ final class ClassSlab {
      */
     boolean free(int index, long word, boolean exact) {
         if (exact) {
-            return LAYOUTS.compareAndSet(layouts, index, word, FREE);
+            return LAYOUTS.compareAndSet(layouts, PAD + index, word, FREE);
         }
-        if (layouts[index] != word) {
+        if (layouts[PAD + index] != word) {
             return false;
         }
-        layouts[index] = FREE;
+        layouts[PAD + index] = FREE;
         return true;
     }
 

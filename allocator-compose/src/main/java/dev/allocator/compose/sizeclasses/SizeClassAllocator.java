@@ -92,7 +92,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
      * finds it. A thread that read a slab as current before it retired calls acquireFor on a closed pool: it throws
      * IllegalStateException, which ClassSlab.take treats as a refusal.
      *
-     * Stats: allocations are counted per thread (ThreadBlocks) or in BlockRouter.direct; in use is what the layout
+     * Stats: allocations are counted per thread stack (BlockStack) or in BlockRouter.direct; in use is what the layout
      * words say (FREE or a layout), so retire's bulk takes and cached blocks never show.
      * Memory: each pool is built over a SlabMemory, which takes the slab from the backing and, when the pool closes,
      * only records it; SlabReturns gives it to the backing from a thread whose access the backing's segment allows
