@@ -1,10 +1,12 @@
 package dev.allocator.compose.sizeclasses;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 
 /**
  * The per-thread caches of a {@link SizeClassAllocator}: each platform thread gets a {@link ThreadBlocks} of its own
- * on first use (a {@link ThreadLocal}), registered here so that the caches of threads that ended can be adopted (their
+ * on first use, registered here so that the caches of threads that ended can be adopted (their
  * blocks given back to the slabs) and their allocation counts summed. Virtual threads get none: they take from and
  * give to the slabs directly. Thread-safe: the registry is guarded by this object's lock.
  */
@@ -18,7 +20,18 @@ final class ThreadCaches {
      * left. Adoption runs under this lock, so one thread adopts a cache once; a cache whose blocks cannot be given back
      * from the adopting thread (a confined backing) stays registered for a later try.
      * Blocks in a cache are in use to their pool, so no slab is retired while a cache holds one of its blocks.
+     *
+     * Look-up: a thread's cache is found first in `homes`, at its thread id's slot (ids are handed out in sequence, so
+     * the threads of one process mostly get slots of their own): one array load and a compare of the entry's final
+     * `owner` with the calling thread, which is right even when the entry was read racily (final fields are seen
+     * initialised through any reference). A thread whose slot another live thread holds finds its cache through the
+     * ThreadLocal, which is also where a cache is made and registered; a slot goes to the newest registering thread
+     * when it is empty or its holder has ended, and is emptied when that cache is adopted.
      */
+
+    /** Slots in {@link #homes}: thread ids modulo this. */
+    private static final int HOMES = 256;
+    private static final VarHandle HOME = MethodHandles.arrayElementVarHandle(ThreadBlocks[].class);
 
     /** Bytes of blocks a thread keeps per class at most (a class gets 2 to MAX_BLOCKS blocks). */
     static final long CACHE_BYTES = 64 * 1024;
@@ -28,6 +41,8 @@ final class ThreadCaches {
     private final SizeClass[] byClass;
     private final int[] capacities;
     private final boolean enabled;
+    /** Caches by thread id modulo {@link #HOMES}; see the maintainers' notes. */
+    private final ThreadBlocks[] homes = new ThreadBlocks[HOMES];
     private final ThreadLocal<ThreadBlocks> local = new ThreadLocal<>() {
         @Override
         protected ThreadBlocks initialValue() {
@@ -58,7 +73,22 @@ final class ThreadCaches {
     /** The calling thread's caches; null for a virtual thread, or when caching is off. */
     ThreadBlocks local() {
         final Thread thread = Thread.currentThread();
-        return thread.isVirtual() || !enabled ? null : local.get();
+        final ThreadBlocks home = homes[(int) thread.threadId() & (HOMES - 1)];
+        return home != null && home.owner == thread ? home : localSlow(thread);
+    }
+
+    /** {@link #local} for a thread not in its home slot: found (or made) through the ThreadLocal, homed if it can be. */
+    private ThreadBlocks localSlow(Thread thread) {
+        if (thread.isVirtual() || !enabled) {
+            return null;
+        }
+        final ThreadBlocks own = local.get();
+        final int slot = (int) thread.threadId() & (HOMES - 1);
+        final ThreadBlocks there = (ThreadBlocks) HOME.getVolatile(homes, slot);
+        if (there == null || !there.owner.isAlive()) {
+            HOME.compareAndSet(homes, slot, there, own);
+        }
+        return own;
     }
 
     private synchronized ThreadBlocks register(Thread owner) {
@@ -99,6 +129,7 @@ final class ThreadCaches {
                 continue; // a backing this thread may not touch: left for a thread that may
             }
             adoptedAllocations += blocks.allocations();
+            HOME.compareAndSet(homes, (int) blocks.owner.threadId() & (HOMES - 1), blocks, null);
             registered.set(i, registered.get(registered.size() - 1));
             registered.remove(registered.size() - 1);
         }
