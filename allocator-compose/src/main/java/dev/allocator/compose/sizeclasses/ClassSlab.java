@@ -42,6 +42,8 @@ final class ClassSlab {
      * does the same for the next object's header.
      */
     private static final int PAD = 16;
+    /** Blocks whose words {@link #at} spreads over the same eight cache lines. */
+    private static final int GROUP = 64;
 
     /** The layout word of a free block (in its pool, or in a thread's {@link BlockStack}). */
     static final long FREE = 0;
@@ -72,7 +74,7 @@ final class ClassSlab {
     /** How many blocks: kept here, beside base and stride, so that {@link #blockAt} reads one object only. */
     private final int capacity;
     /**
-     * Per block (block i at {@code PAD + i}), {@link #FREE} or the {@link #encode}d layout of its allocation: written
+     * Per block (block i at {@link #at}(i); the other words stay {@link #FREE}), {@link #FREE} or the {@link #encode}d layout of its allocation: written
      * by the thread that took the block (which owns it then), set back to {@link #FREE} by the free (a
      * compare-and-set with double-free checks on), which a second free of the same block then fails. The pads stay
      * {@link #FREE}.
@@ -89,7 +91,7 @@ final class ClassSlab {
         this.memory = memory;
         final int capacity = indexes.capacity();
         this.capacity = capacity;
-        this.layouts = new long[capacity + 2 * PAD];
+        this.layouts = new long[(capacity + GROUP - 1) / GROUP * GROUP + 2 * PAD];
         this.blocks = new MemorySegment[capacity];
         for (int i = 0; i < capacity; i++) {
             blocks[i] = indexes.segment(i);
@@ -121,18 +123,18 @@ final class ClassSlab {
         if (index < 0) {
             return null;
         }
-        layouts[PAD + index] = word;
+        layouts[at(index)] = word;
         return blocks[index];
     }
 
     /** Records {@code word} as the layout word of block {@code index}, which the calling thread has just taken. */
     void hold(int index, long word) {
-        layouts[PAD + index] = word;
+        layouts[at(index)] = word;
     }
 
     /** The layout word of block {@code index}: {@link #FREE}, or the {@link #encode}d layout it is held with. */
     long word(int index) {
-        return layouts[PAD + index];
+        return layouts[at(index)];
     }
 
     /**
@@ -170,13 +172,24 @@ final class ClassSlab {
      */
     boolean free(int index, long word, boolean exact) {
         if (exact) {
-            return LAYOUTS.compareAndSet(layouts, PAD + index, word, FREE);
+            return LAYOUTS.compareAndSet(layouts, at(index), word, FREE);
         }
-        if (layouts[PAD + index] != word) {
+        if (layouts[at(index)] != word) {
             return false;
         }
-        layouts[PAD + index] = FREE;
+        layouts[at(index)] = FREE;
         return true;
+    }
+
+    /**
+     * Where block {@code index}'s layout word sits in {@link #layouts}: within each group of 64 blocks (eight lines of
+     * words), block i's word is word {@code 9i mod 64}, so that neighbouring blocks, and blocks 8, 16 or 32 apart (the
+     * ends of the runs that refills hand to different threads), have their words on different lines: two threads
+     * working on such blocks do not take turns owning one line on every allocate and free. A pass over consecutive
+     * blocks still uses each line eight times within 512 bytes, as dense words would.
+     */
+    static int at(int index) {
+        return PAD + (index & -GROUP) + (index * 9 & (GROUP - 1));
     }
 
     /** Whether {@code address} lies within the slab's memory. */
