@@ -32,6 +32,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>{@code budget(limit=1GiB) > pool(...)}: the same pool under a byte limit;</li>
  *   <li>{@code stats(jmx=false) > pool(...)}: the same pool with counters.</li>
  * </ul>
+ * The wrapped rows over the pool allocate 40 B per operation (the pool's segment escapes: see docs/profiling.md), so
+ * forks pre-touch the heap: otherwise the first pass through a fresh heap measures the kernel zeroing its pages.
  * What a wrapper adds is its row minus the base (the report's "what each wrapper costs" table); run with {@code -t 1} and {@code -t 2} (the {@code -Pfull-bench}
  * profile does both) and compare the differences. The allocator is shared by all threads ({@link Scope#Benchmark}).
  *
@@ -41,7 +43,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.NATIVE_ACCESS, Jvm.HEAP, Jvm.HEAP_MAX})
+@Fork(value = 1, jvmArgsAppend = {Jvm.NATIVE_ACCESS, Jvm.HEAP, Jvm.HEAP_MAX, Jvm.PRE_TOUCH})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
