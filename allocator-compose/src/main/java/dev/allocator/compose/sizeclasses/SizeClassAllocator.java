@@ -151,6 +151,12 @@ public final class SizeClassAllocator extends ForwardingAllocator {
     /** As the public constructor; {@code cache} 0 turns the per-thread caches off (for tests), any other value on. */
     SizeClassAllocator(Allocator backing, long maxClass, long slabSize, long idleMillis, Wipe wipe,
                        boolean checkDoubleFree, boolean ownsBacking, int cache) {
+        this(backing, maxClass, slabSize, idleMillis, wipe, checkDoubleFree, ownsBacking, cache, ThreadCaches.HOMES);
+    }
+
+    /** As above, with {@code homeSlots} slots in the table that finds a thread's caches (tests use 1). */
+    SizeClassAllocator(Allocator backing, long maxClass, long slabSize, long idleMillis, Wipe wipe,
+                       boolean checkDoubleFree, boolean ownsBacking, int cache, int homeSlots) {
         super("sizeclasses", backing, ownsBacking);
         this.classes = new SizeClasses(maxClass);
         this.slabSize = Checks.requireInRange(slabSize, 1, MAX_SLAB_SIZE, "slabSize");
@@ -164,7 +170,7 @@ public final class SizeClassAllocator extends ForwardingAllocator {
             byClass[c] = new SizeClass(Layout.of(size, classes.alignment(c)), blocks, backing, wipe, checkDoubleFree,
                     returns);
         }
-        this.caches = new ThreadCaches(byClass, cache > 0);
+        this.caches = new ThreadCaches(byClass, cache > 0, homeSlots);
         this.router = new BlockRouter(this, classes, byClass, caches, checkDoubleFree, returns, failures);
         this.idle = new IdleSlabs(byClass, idleNanos, returns, this::isClosed);
         this.closeGuard = new CloseGuard(this, byClass, returns);

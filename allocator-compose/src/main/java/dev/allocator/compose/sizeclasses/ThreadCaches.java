@@ -29,8 +29,8 @@ final class ThreadCaches {
      * when it is empty or its holder has ended, and is emptied when that cache is adopted.
      */
 
-    /** Slots in {@link #homes}: thread ids modulo this. */
-    private static final int HOMES = 256;
+    /** Slots in {@link #homes} by default: thread ids modulo this. */
+    static final int HOMES = 256;
     private static final VarHandle HOME = MethodHandles.arrayElementVarHandle(ThreadBlocks[].class);
 
     /** Bytes of blocks a thread keeps per class at most (a class gets 2 to MAX_BLOCKS blocks). */
@@ -41,8 +41,8 @@ final class ThreadCaches {
     private final SizeClass[] byClass;
     private final int[] capacities;
     private final boolean enabled;
-    /** Caches by thread id modulo {@link #HOMES}; see the maintainers' notes. */
-    private final ThreadBlocks[] homes = new ThreadBlocks[HOMES];
+    /** Caches by thread id modulo its length (a power of two); see the maintainers' notes. */
+    private final ThreadBlocks[] homes;
     private final ThreadLocal<ThreadBlocks> local = new ThreadLocal<>() {
         @Override
         protected ThreadBlocks initialValue() {
@@ -57,10 +57,16 @@ final class ThreadCaches {
     private int adoptAt = 64;
 
     /**
-     * @param byClass the classes
-     * @param enabled false for no caches at all (every thread takes from the slabs directly)
+     * @param byClass   the classes
+     * @param enabled   false for no caches at all (every thread takes from the slabs directly)
+     * @param homeSlots slots of the table that finds a thread's caches, a power of two ({@link #HOMES}; tests use 1,
+     *                  so that every thread meets another's cache there)
      */
-    ThreadCaches(SizeClass[] byClass, boolean enabled) {
+    ThreadCaches(SizeClass[] byClass, boolean enabled, int homeSlots) {
+        if (Integer.bitCount(homeSlots) != 1) {
+            throw new IllegalArgumentException("homeSlots must be a power of two: homeSlots=" + homeSlots);
+        }
+        this.homes = new ThreadBlocks[homeSlots];
         this.byClass = byClass;
         this.enabled = enabled;
         this.capacities = new int[byClass.length];
@@ -73,7 +79,7 @@ final class ThreadCaches {
     /** The calling thread's caches; null for a virtual thread, or when caching is off. */
     ThreadBlocks local() {
         final Thread thread = Thread.currentThread();
-        final ThreadBlocks home = homes[(int) thread.threadId() & (HOMES - 1)];
+        final ThreadBlocks home = homes[(int) thread.threadId() & (homes.length - 1)];
         return home != null && home.owner == thread ? home : localSlow(thread);
     }
 
@@ -83,7 +89,7 @@ final class ThreadCaches {
             return null;
         }
         final ThreadBlocks own = local.get();
-        final int slot = (int) thread.threadId() & (HOMES - 1);
+        final int slot = (int) thread.threadId() & (homes.length - 1);
         final ThreadBlocks there = (ThreadBlocks) HOME.getVolatile(homes, slot);
         if (there == null || !there.owner.isAlive()) {
             HOME.compareAndSet(homes, slot, there, own);
@@ -129,7 +135,7 @@ final class ThreadCaches {
                 continue; // a backing this thread may not touch: left for a thread that may
             }
             adoptedAllocations += blocks.allocations();
-            HOME.compareAndSet(homes, (int) blocks.owner.threadId() & (HOMES - 1), blocks, null);
+            HOME.compareAndSet(homes, (int) blocks.owner.threadId() & (homes.length - 1), blocks, null);
             registered.set(i, registered.get(registered.size() - 1));
             registered.remove(registered.size() - 1);
         }

@@ -31,11 +31,12 @@ public class CacheModel {
     private final AtomicInteger takenCount = new AtomicInteger();
 
     public CacheModel() {
-        this(true);
+        this(true, ThreadCaches.HOMES);
     }
 
-    CacheModel(boolean checkDoubleFree) {
-        allocator = new SizeClassAllocator(GcBacking.INSTANCE, 16, 16 * 8, 0, Wipe.NONE, checkDoubleFree, true, 1);
+    CacheModel(boolean checkDoubleFree, int homeSlots) {
+        allocator = new SizeClassAllocator(GcBacking.INSTANCE, 16, 16 * 8, 0, Wipe.NONE, checkDoubleFree, true, 1,
+                homeSlots);
         for (int i = 0; i < FIRST; i++) {
             first[i] = allocator.allocate(SMALL);
         }
@@ -88,7 +89,17 @@ public class CacheModel {
     /** The variant with double-free checks off. */
     public static final class Plain extends CacheModel {
         public Plain() {
-            super(false);
+            super(false, ThreadCaches.HOMES);
+        }
+    }
+
+    /**
+     * One slot in the table that finds a thread's caches: every thread meets another live thread's cache there (the
+     * model's constructor thread takes it first) and must find its own through the fallback.
+     */
+    public static final class OneHome extends CacheModel {
+        public OneHome() {
+            super(true, 1);
         }
     }
 }

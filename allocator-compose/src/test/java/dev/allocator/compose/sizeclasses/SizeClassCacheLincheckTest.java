@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a block's layout word, over {@link CacheModel}: two threads free the same block (a racing double free: exactly one
  * may succeed, the other is refused with {@link IllegalStateException}), and threads take through their own stacks,
  * give their stacks back and trim while others free. After each run, {@link CacheModel#shouldNeverHandOutABlockTwice}
- * checks that no block is held twice and that the stats match. The broken variant ({@link CacheModel.Plain}: a read,
+ * checks that no block is held twice and that the stats match. {@link CacheModel.OneHome} gives the threads one slot to
+ * find their caches at, so that each meets another's cache there. The broken variant ({@link CacheModel.Plain}: a read,
  * then a write, of the layout word) lets both racing frees through, and the model checker finds it.
  */
 class SizeClassCacheLincheckTest {
@@ -43,6 +44,16 @@ class SizeClassCacheLincheckTest {
     void shouldNeverHandOutABlockTwiceWhileCachesFlushAndSlabsRetire() {
         check(CacheModel.class, scenario(List.of(actor("free", 0), actor("allocate"), actor("releaseThreadCaches")),
                 List.of(actor("free", 2), actor("trim"), actor("allocate"))));
+    }
+
+    /**
+     * Every thread's home slot is held by another live thread: each must use a cache of its own (the owner compare),
+     * or two threads would pop from one stack and hand a block out twice.
+     */
+    @Test
+    void shouldGiveEachThreadItsOwnCacheWhenTheyShareAHomeSlot() {
+        check(CacheModel.OneHome.class, scenario(List.of(actor("free", 0), actor("allocate"), actor("allocate")),
+                List.of(actor("free", 1), actor("allocate"), actor("allocate"))));
     }
 
     private static void check(Class<?> model, ExecutionScenario scenario) {

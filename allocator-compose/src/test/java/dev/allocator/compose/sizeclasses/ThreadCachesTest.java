@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How a thread finds its caches: by its thread id's slot, and never another live thread's cache at that slot. */
 class ThreadCachesTest {
@@ -74,5 +76,12 @@ class ThreadCachesTest {
             assertEquals(2, allocator.stats().allocations());
             assertEquals(0, allocator.stats().bytesInUse());
         }
+    }
+
+    @Test
+    void shouldRejectAHomeSlotCountThatIsNotAPowerOfTwo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ThreadCaches(new SizeClass[0], true, 3));
+        assertTrue(e.getMessage().contains("homeSlots must be a power of two: homeSlots=3"), e.getMessage());
     }
 }
