@@ -74,10 +74,10 @@ final class ClassSlab {
     /** How many blocks: kept here, beside base and stride, so that {@link #blockAt} reads one object only. */
     private final int capacity;
     /**
-     * Per block (block i at {@link #at}(i); the other words stay {@link #FREE}), {@link #FREE} or the {@link #encode}d layout of its allocation: written
+     * Per block (block i at {@link #at}(i)), {@link #FREE} or the {@link #encode}d layout of its allocation: written
      * by the thread that took the block (which owns it then), set back to {@link #FREE} by the free (a
-     * compare-and-set with double-free checks on), which a second free of the same block then fails. The pads stay
-     * {@link #FREE}.
+     * compare-and-set with double-free checks on), which a second free of the same block then fails. The pads, and
+     * the words past the last block in its group, stay {@link #FREE}.
      */
     final long[] layouts;
     /** One of {@link #CURRENT}, {@link #FULL}, {@link #LISTED}, {@link #RETIRED}: see {@link SlabSupply}. */

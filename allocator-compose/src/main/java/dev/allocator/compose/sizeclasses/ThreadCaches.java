@@ -6,9 +6,9 @@ import java.util.ArrayList;
 
 /**
  * The per-thread caches of a {@link SizeClassAllocator}: each platform thread gets a {@link ThreadBlocks} of its own
- * on first use, registered here so that the caches of threads that ended can be adopted (their
- * blocks given back to the slabs) and their allocation counts summed. Virtual threads get none: they take from and
- * give to the slabs directly. Thread-safe: the registry is guarded by this object's lock.
+ * on first use, registered here so that the caches of threads that ended can be adopted (their blocks given back
+ * to the slabs) and their allocation counts summed. Virtual threads get none: they take from and give to the slabs
+ * directly. Thread-safe: the registry is guarded by this object's lock.
  */
 final class ThreadCaches {
 
@@ -83,7 +83,7 @@ final class ThreadCaches {
         return home != null && home.owner == thread ? home : localSlow(thread);
     }
 
-    /** {@link #local} for a thread not in its home slot: found (or made) through the ThreadLocal, homed if it can be. */
+    /** {@link #local} for a thread not in its home slot: found (or made) through the ThreadLocal, homed if it can. */
     private ThreadBlocks localSlow(Thread thread) {
         if (thread.isVirtual() || !enabled) {
             return null;
