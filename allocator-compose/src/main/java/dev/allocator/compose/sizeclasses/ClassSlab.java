@@ -41,7 +41,7 @@ final class ClassSlab {
      * word there, a thread working on block 0 would take that line from every other thread using the slab. The tail
      * does the same for the next object's header.
      */
-    private static final int PAD = 16;
+    static final int PAD = 16;
     /** Blocks whose words {@link #at} spreads over the same eight cache lines. */
     private static final int GROUP = 64;
 
@@ -91,7 +91,7 @@ final class ClassSlab {
         this.memory = memory;
         final int capacity = indexes.capacity();
         this.capacity = capacity;
-        this.layouts = new long[(capacity + GROUP - 1) / GROUP * GROUP + 2 * PAD];
+        this.layouts = new long[words(capacity)];
         this.blocks = new MemorySegment[capacity];
         for (int i = 0; i < capacity; i++) {
             blocks[i] = indexes.segment(i);
@@ -174,10 +174,11 @@ final class ClassSlab {
         if (exact) {
             return LAYOUTS.compareAndSet(layouts, at(index), word, FREE);
         }
-        if (layouts[at(index)] != word) {
+        final int at = at(index);
+        if (layouts[at] != word) {
             return false;
         }
-        layouts[at(index)] = FREE;
+        layouts[at] = FREE;
         return true;
     }
 
@@ -190,6 +191,11 @@ final class ClassSlab {
      */
     static int at(int index) {
         return PAD + (index & -GROUP) + (index * 9 & (GROUP - 1));
+    }
+
+    /** The length of {@link #layouts} for {@code capacity} blocks: whole groups, and the pads on either side. */
+    static int words(int capacity) {
+        return (capacity + GROUP - 1) / GROUP * GROUP + 2 * PAD;
     }
 
     /** Whether {@code address} lies within the slab's memory. */

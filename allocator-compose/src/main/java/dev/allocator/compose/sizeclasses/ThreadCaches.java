@@ -79,7 +79,7 @@ final class ThreadCaches {
     /** The calling thread's caches; null for a virtual thread, or when caching is off. */
     ThreadBlocks local() {
         final Thread thread = Thread.currentThread();
-        final ThreadBlocks home = homes[(int) thread.threadId() & (homes.length - 1)];
+        final ThreadBlocks home = homes[slot(thread)];
         return home != null && home.owner == thread ? home : localSlow(thread);
     }
 
@@ -89,12 +89,17 @@ final class ThreadCaches {
             return null;
         }
         final ThreadBlocks own = local.get();
-        final int slot = (int) thread.threadId() & (homes.length - 1);
+        final int slot = slot(thread);
         final ThreadBlocks there = (ThreadBlocks) HOME.getVolatile(homes, slot);
         if (there == null || !there.owner.isAlive()) {
             HOME.compareAndSet(homes, slot, there, own);
         }
         return own;
+    }
+
+    /** {@code thread}'s slot in {@link #homes}. */
+    private int slot(Thread thread) {
+        return (int) thread.threadId() & (homes.length - 1);
     }
 
     private synchronized ThreadBlocks register(Thread owner) {
@@ -135,7 +140,7 @@ final class ThreadCaches {
                 continue; // a backing this thread may not touch: left for a thread that may
             }
             adoptedAllocations += blocks.allocations();
-            HOME.compareAndSet(homes, (int) blocks.owner.threadId() & (homes.length - 1), blocks, null);
+            HOME.compareAndSet(homes, slot(blocks.owner), blocks, null);
             registered.set(i, registered.get(registered.size() - 1));
             registered.remove(registered.size() - 1);
         }

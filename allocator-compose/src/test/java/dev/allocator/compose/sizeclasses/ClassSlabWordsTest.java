@@ -10,16 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Where {@link ClassSlab#at} puts the blocks' layout words. */
 class ClassSlabWordsTest {
 
-    private static final int PAD = 16;
-
     @Test
     void shouldGiveEveryBlockAWordOfItsOwnBetweenThePads() {
         final int blocks = 16_384 + 7;
-        final int length = (blocks + 63) / 64 * 64 + 2 * PAD;
+        final int length = ClassSlab.words(blocks);
         final BitSet used = new BitSet(length);
         for (int i = 0; i < blocks; i++) {
             final int at = ClassSlab.at(i);
-            assertTrue(at >= PAD && at < length - PAD, "block " + i + " at " + at + " of " + length);
+            assertTrue(at >= ClassSlab.PAD && at < length - ClassSlab.PAD, "block " + i + " at " + at + " of " + length);
             assertFalse(used.get(at), "block " + i + " shares word " + at);
             used.set(at);
         }

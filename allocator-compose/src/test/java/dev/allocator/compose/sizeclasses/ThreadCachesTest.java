@@ -26,7 +26,7 @@ class ThreadCachesTest {
     private static Thread onTheSameSlotAs(Thread other, Runnable task) {
         for (int tries = 0; tries < 1024; tries++) {
             Thread candidate = new Thread(task);
-            if (((candidate.threadId() - other.threadId()) & 255) == 0) {
+            if (((candidate.threadId() - other.threadId()) & (ThreadCaches.HOMES - 1)) == 0) {
                 return candidate;
             }
         }
