@@ -18,10 +18,12 @@ final class PoolHeap {
      * (a few KiB per processor), not counted.
      *
      * The limit: half the maximum heap (Runtime.maxMemory), so that the pool leaves the application at least as
-     * much as it takes, and no more than is free now (maxMemory minus totalMemory plus freeMemory), since more
-     * than that would need a full collection to fit at best and an OutOfMemoryError after long GC at worst. Used
-     * memory includes garbage not yet collected, so the second bound can refuse a pool that would fit after a
-     * collection; the message says so.
+     * much as it takes, and, for a need of more than a sixteenth of the maximum heap, no more than is free now
+     * (maxMemory minus totalMemory plus freeMemory), since more than that would need a full collection to fit at best
+     * and an OutOfMemoryError after long GC at worst. Used memory includes garbage not yet collected, so the second
+     * bound can refuse a pool that would fit after a collection (the message says so); it is not applied to smaller
+     * needs, which an ordinary collection makes room for: a size-class slab's few hundred bytes must not be refused
+     * because the heap is full of garbage at that moment.
      */
 
     private PoolHeap() {
@@ -42,7 +44,7 @@ final class PoolHeap {
         final long max = runtime.maxMemory();
         final long free = max - (runtime.totalMemory() - runtime.freeMemory());
         final long need = need(capacity);
-        if (need > max / 2 || need > free) {
+        if (!fits(need, max, free)) {
             throw new AllocationException(AllocationException.Reason.TOO_LARGE,
                     Layout.of(Math.max(blockSize, 1), alignment),
                     "a pool of " + capacity + " blocks of " + blockSize + " B needs about " + mib(need)
@@ -50,6 +52,14 @@ final class PoolHeap {
                     + " more than half the maximum heap (" + mib(max) + ") or more than is free now (" + mib(free)
                     + "): use fewer, larger blocks, or a larger -Xmx");
         }
+    }
+
+    /**
+     * Whether {@code need} bytes of per-block structures are allowed with {@code max} bytes of maximum heap of which
+     * {@code free} are free now (see the maintainers' notes).
+     */
+    static boolean fits(long need, long max, long free) {
+        return need <= max / 2 && (need <= free || need <= max / 16);
     }
 
     private static String mib(long bytes) {
