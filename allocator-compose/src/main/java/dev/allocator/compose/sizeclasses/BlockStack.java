@@ -1,6 +1,7 @@
 package dev.allocator.compose.sizeclasses;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -30,18 +31,37 @@ final class BlockStack {
         }
     }
 
+    /** Blocks of this many bytes or more are read on a push: a page (see {@link #warms}). */
+    static final long WARM_FROM = 4096;
+
     private final SizeClass sizeClass;
     /** The stack: (slabs[i], indexes[i]) for {@code i < count}, the top at {@code count - 1}; read by BlockRouter. */
     final ClassSlab[] slabs;
     final int[] indexes;
     int count;
+    /**
+     * Whether a push reads the block's first byte into {@link #warm}: for blocks of {@link #WARM_FROM} bytes or more.
+     * The next allocation of the class takes that block back (the stack is LIFO) and its caller writes it; a block of
+     * a page or more is likely out of the cache and the TLB by the time it is freed (nothing in a free touches its
+     * memory, unlike malloc's), and a load in the free overlaps that miss with the rest of the work, where the
+     * caller's store after the allocation would wait for it.
+     */
+    final boolean warms;
+    /** The first byte of the block last pushed (see {@link #warms}): stored so that the load is not dropped. */
+    byte warm;
     /** Allocations served from this stack; single writer (the owner), opaque, read by any thread. */
     private long pops;
 
     BlockStack(SizeClass sizeClass, int capacity) {
         this.sizeClass = sizeClass;
+        this.warms = sizeClass.block().size() >= WARM_FROM;
         this.slabs = new ClassSlab[capacity];
         this.indexes = new int[capacity];
+    }
+
+    /** Reads the first byte of {@code block}, just pushed, into {@link #warm} (see {@link #warms}). */
+    void warm(MemorySegment block) {
+        warm = block.get(ValueLayout.JAVA_BYTE, 0);
     }
 
     /**
