@@ -36,6 +36,13 @@ import java.util.concurrent.TimeUnit;
  *       or one free, oldest first, while it drains back to empty; then the cycle starts again. The score is the mean
  *       of an allocate and a free over live sets from 0 to {@code live}, slab growth included.</li>
  * </ul>
+ * Two peers: {@code malloc} holds raw addresses in a {@code long[]}, as C would; {@code mallocSegments} holds each
+ * malloc'd block as a {@link MemorySegment} in a {@code MemorySegment[]} and writes through it, exactly as
+ * {@code spec} does, so that the difference between it and {@code spec} is the allocator alone. Holding a large live
+ * set of segment objects costs every FFM user something a {@code long[]} does not: a cold object load before each
+ * free, and G1's card-marking barrier (with its StoreLoad fence) on each store of a new segment into the old-generation
+ * array, which waits for the preceding write to the cold block.
+ * <p>
  * Target (issue 17): the score at 1 GiB no more than 1.5 times the score at 1 MiB, and no more than malloc's at the
  * same live size. The fork gets {@code -Xmx2g}: {@code sizeclasses} keeps under 100 B of heap per block, so two
  * threads' 1 GiB of 4 KiB blocks (2 x 262,144 blocks) fit with the ring arrays; {@code -t 2} needs 2 GiB of native
@@ -141,6 +148,36 @@ public class LiveSetBenchmark {
         }
     }
 
+    /** One thread's ring of malloc'd blocks, each held as a segment (see the class comment). */
+    @State(Scope.Thread)
+    public static class MallocSegmentRing {
+        MemorySegment[] held;
+
+        @Setup(Level.Trial)
+        public void fill(Ring ring) {
+            held = new MemorySegment[ring.blocks];
+            if (ring.steady) {
+                for (int i = 0; i < held.length; i++) {
+                    held[i] = segmentOf(Malloc.malloc(BLOCK));
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void drain() {
+            for (MemorySegment segment : held) {
+                if (segment != null) {
+                    Malloc.free(segment.address());
+                }
+            }
+        }
+    }
+
+    /** The segment of a malloc'd 4 KiB block, in the global scope (as the FFM API gives a native pointer). */
+    static MemorySegment segmentOf(long address) {
+        return MemorySegment.ofAddress(address).reinterpret(BLOCK);
+    }
+
     @Benchmark
     public long spec(SizeClasses shared, SizeClassRing blocks, Ring ring) {
         final Allocator allocator = shared.allocator;
@@ -176,6 +213,25 @@ public class LiveSetBenchmark {
             Malloc.MEMORY.set(ValueLayout.JAVA_LONG, address, slot);
             held[slot] = address;
             return address;
+        }
+        return slot;
+    }
+
+    @Benchmark
+    public long mallocSegments(MallocSegmentRing blocks, Ring ring) {
+        final boolean steady = ring.steady;
+        final boolean filling = ring.filling;
+        final int slot = ring.advance();
+        final MemorySegment[] held = blocks.held;
+        if (steady || !filling) {
+            Malloc.free(held[slot].address());
+            held[slot] = null;
+        }
+        if (steady || filling) {
+            final MemorySegment segment = segmentOf(Malloc.malloc(BLOCK));
+            segment.set(ValueLayout.JAVA_LONG, 0, slot);
+            held[slot] = segment;
+            return segment.address();
         }
         return slot;
     }
