@@ -43,7 +43,9 @@ final class MarkdownReport {
                     + "wraps."),
             Map.entry("LiveSet", "4 KiB blocks with `live` bytes held per thread: `ring` frees the oldest and allocates a new "
                     + "one per operation; `fillDrain` allocates up to `live`, then frees it all, one call per "
-                    + "operation (`LiveSetBenchmark`'s javadoc has the details)."),
+                    + "operation (`LiveSetBenchmark`'s javadoc has the details). Peers: `malloc` holds raw addresses "
+                    + "in a `long[]`; `mallocSegments` holds each malloc'd block as a segment, as `spec` does, so that "
+                    + "the gap between them is what holding segment objects costs, not the allocator."),
             Map.entry("System", "The `system` allocator (malloc through the FFM `Linker`, every live allocation in its "
                     + "registry, shared by all threads) and `system(track=false)` (no registry for small blocks) "
                     + "against raw malloc/free through a critical downcall: one allocate, one `long` written, one "
