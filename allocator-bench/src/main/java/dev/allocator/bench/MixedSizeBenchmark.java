@@ -28,12 +28,14 @@ import java.util.concurrent.TimeUnit;
  * A mixed-size workload: sizes drawn from 16 B to 4 KiB with a fixed seed per thread, one allocate and one free per
  * operation. Compares the general-purpose allocator ({@code sizeclasses}) and each wrapper over it against malloc
  * through the Linker and Netty's pooled direct buffers, in the same run. Run with {@code -t 1} and {@code -t 2}, and
- * {@code -prof gc} for heap bytes per operation.
+ * {@code -prof gc} for heap bytes per operation. The heap is pre-touched ({@link Jvm#PRE_TOUCH}): Netty's rows, and
+ * {@code system}'s on two threads, allocate on the heap, and without it they measure the kernel zeroing fresh pages
+ * (perfasm, {@code system} on 2 threads: a quarter of the samples in the kernel).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {Jvm.NATIVE_ACCESS, Jvm.NETTY_NO_LEAK_DETECTION, Jvm.UNSAFE_ALLOWED, Jvm.HEAP,
-        Jvm.HEAP_MAX})
+        Jvm.HEAP_MAX, Jvm.PRE_TOUCH})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class MixedSizeBenchmark {
