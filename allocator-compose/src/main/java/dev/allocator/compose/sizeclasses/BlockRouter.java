@@ -155,9 +155,7 @@ final class BlockRouter {
             stack.slabs[top] = slab;
             stack.indexes[top] = index;
             stack.count = top + 1;
-            if (stack.warms) {
-                stack.warm(slab.blocks[index]);
-            }
+            stack.warm(slab, index);
         } else if (stack != null) {
             stack.push(slab, index); // gives the older half back first
         } else {

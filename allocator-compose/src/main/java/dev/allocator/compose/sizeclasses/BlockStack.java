@@ -46,9 +46,9 @@ final class BlockStack {
      * memory, unlike malloc's), and a load in the free overlaps that miss with the rest of the work, where the
      * caller's store after the allocation would wait for it.
      */
-    final boolean warms;
+    private final boolean warms;
     /** The first byte of the block last pushed (see {@link #warms}): stored so that the load is not dropped. */
-    byte warm;
+    private byte warm;
     /** Allocations served from this stack; single writer (the owner), opaque, read by any thread. */
     private long pops;
 
@@ -59,9 +59,11 @@ final class BlockStack {
         this.indexes = new int[capacity];
     }
 
-    /** Reads the first byte of {@code block}, just pushed, into {@link #warm} (see {@link #warms}). */
-    void warm(MemorySegment block) {
-        warm = block.get(ValueLayout.JAVA_BYTE, 0);
+    /** When this stack {@link #warms}, reads the first byte of block {@code index} of {@code slab}, just pushed. */
+    void warm(ClassSlab slab, int index) {
+        if (warms) {
+            warm = slab.blocks[index].get(ValueLayout.JAVA_BYTE, 0);
+        }
     }
 
     /**
@@ -99,6 +101,7 @@ final class BlockStack {
         slabs[n] = slab;
         indexes[n] = index;
         count = n + 1;
+        warm(slab, index);
     }
 
     /**
