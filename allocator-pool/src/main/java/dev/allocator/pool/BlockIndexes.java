@@ -148,6 +148,18 @@ public final class BlockIndexes {
     }
 
     /**
+     * Every block of the pool, read-only: block {@code i} starts at offset {@code i * stride}
+     * ({@link FixedBlockPool#stride()}), in the pool's scope (accessible from any thread until the pool closes). For
+     * routers that read a block by its address without the block's own segment, for example to bring a freed block
+     * into the cache before it is handed out again. While a block is free its first 4 bytes are the pool's.
+     *
+     * @return a new read-only segment on each call (keep it)
+     */
+    public MemorySegment memory() {
+        return core.slab.memory.asReadOnly();
+    }
+
+    /**
      * The block a segment of this pool starts at.
      *
      * @param segment a segment the pool handed out

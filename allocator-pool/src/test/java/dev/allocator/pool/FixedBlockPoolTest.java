@@ -95,6 +95,25 @@ class FixedBlockPoolTest {
     }
 
     @Test
+    void shouldShowEveryBlockReadOnlyThroughMemoryUntilThePoolCloses() {
+        FixedBlockPool pool = pool(24, 8, 4);
+        BlockIndexes indexes = pool.indexes();
+        MemorySegment memory = indexes.memory();
+        assertTrue(memory.isReadOnly());
+        assertEquals(pool.stride() * pool.capacity(), memory.byteSize());
+        for (int i = 0; i < pool.capacity(); i++) {
+            MemorySegment block = indexes.segment(i);
+            assertEquals(memory.address() + i * pool.stride(), block.address());
+            block.set(ValueLayout.JAVA_LONG, 8, 0x1234_5678L + i);
+            assertEquals(0x1234_5678L + i, memory.get(ValueLayout.JAVA_LONG, i * pool.stride() + 8));
+        }
+        assertEquals(memory.scope(), indexes.segment(0).scope());
+        assertThrows(IllegalArgumentException.class, () -> memory.set(ValueLayout.JAVA_BYTE, 0, (byte) 1));
+        pool.close();
+        assertThrows(IllegalStateException.class, () -> memory.get(ValueLayout.JAVA_BYTE, 0));
+    }
+
+    @Test
     void shouldTakeBlockLayoutFromAStructLayout() {
         StructLayout point = MemoryLayout.structLayout(ValueLayout.JAVA_LONG.withName("x"),
                 ValueLayout.JAVA_INT.withName("y"), MemoryLayout.paddingLayout(4));

@@ -136,6 +136,10 @@ final class BlockRouter {
                     + " bytes was not allocated by " + allocator + " with layout " + layout);
         }
         final int index = slab.blockAt(address);
+        // a block held with this layout: its slab lives, so it may be read before the free is settled (were a racing
+        // double free of it to let the slab retire in between, the read throws the closed scope's
+        // IllegalStateException, the exception of a double free, and changes nothing)
+        final byte touched = index >= 0 && slab.word(index) == word ? slab.touch(index, address) : 0;
         if (index < 0 || byteSize != layout.size() || !slab.free(index, word, exact)) {
             // what is wrong with it, named; nothing changed
             final long held = index < 0 ? ClassSlab.FREE : slab.word(index);
@@ -155,9 +159,9 @@ final class BlockRouter {
             stack.slabs[top] = slab;
             stack.indexes[top] = index;
             stack.count = top + 1;
-            stack.warm(slab, index);
+            stack.touched(touched);
         } else if (stack != null) {
-            stack.push(slab, index); // gives the older half back first
+            stack.push(slab, index, touched); // gives the older half back first
         } else {
             sizeClass.giveBack(slab, index);
         }

@@ -1,7 +1,6 @@
 package dev.allocator.compose.sizeclasses;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -31,39 +30,28 @@ final class BlockStack {
         }
     }
 
-    /** Blocks of this many bytes or more are read on a push: a page (see {@link #warms}). */
-    static final long WARM_FROM = 4096;
-
     private final SizeClass sizeClass;
     /** The stack: (slabs[i], indexes[i]) for {@code i < count}, the top at {@code count - 1}; read by BlockRouter. */
     final ClassSlab[] slabs;
     final int[] indexes;
     int count;
     /**
-     * Whether a push reads the block's first byte into {@link #warm}: for blocks of {@link #WARM_FROM} bytes or more.
-     * The next allocation of the class takes that block back (the stack is LIFO) and its caller writes it; a block of
-     * a page or more is likely out of the cache and the TLB by the time it is freed (nothing in a free touches its
-     * memory, unlike malloc's), and a load in the free overlaps that miss with the rest of the work, where the
-     * caller's store after the allocation would wait for it.
+     * The value {@link ClassSlab#touch} made of the block last pushed: stored here, where only the owner writes, so
+     * that the JIT keeps the loads it was made from.
      */
-    private final boolean warms;
-    /** The first byte of the block last pushed (see {@link #warms}): stored so that the load is not dropped. */
-    private byte warm;
+    private byte touched;
     /** Allocations served from this stack; single writer (the owner), opaque, read by any thread. */
     private long pops;
 
     BlockStack(SizeClass sizeClass, int capacity) {
         this.sizeClass = sizeClass;
-        this.warms = sizeClass.block().size() >= WARM_FROM;
         this.slabs = new ClassSlab[capacity];
         this.indexes = new int[capacity];
     }
 
-    /** When this stack {@link #warms}, reads the first byte of block {@code index} of {@code slab}, just pushed. */
-    void warm(ClassSlab slab, int index) {
-        if (warms) {
-            warm = slab.blocks[index].get(ValueLayout.JAVA_BYTE, 0);
-        }
+    /** Keeps {@code value}, from {@link ClassSlab#touch} for the block just pushed. */
+    void touched(byte value) {
+        touched = value;
     }
 
     /**
@@ -92,8 +80,11 @@ final class BlockStack {
         return (long) POPS.getOpaque(this);
     }
 
-    /** Puts a freed block on the stack; when it is full, the older half goes back to the slabs first. */
-    void push(ClassSlab slab, int index) {
+    /**
+     * Puts a freed block on the stack, with what {@link ClassSlab#touch} read of it; when the stack is full, the older
+     * half goes back to the slabs first.
+     */
+    void push(ClassSlab slab, int index, byte touch) {
         int n = count;
         if (n == slabs.length) {
             n = flush(slabs.length / 2);
@@ -101,7 +92,7 @@ final class BlockStack {
         slabs[n] = slab;
         indexes[n] = index;
         count = n + 1;
-        warm(slab, index);
+        touched = touch;
     }
 
     /**

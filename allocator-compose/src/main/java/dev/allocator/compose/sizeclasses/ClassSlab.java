@@ -5,6 +5,7 @@ import dev.allocator.pool.BlockIndexes;
 import dev.allocator.pool.FixedBlockPool;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -42,6 +43,8 @@ final class ClassSlab {
      * does the same for the next object's header.
      */
     static final int PAD = 16;
+    /** Blocks of this many bytes or more are read by a free before it changes anything: a page (see {@link #touch}). */
+    static final long TOUCH_FROM = 4096;
     /** Blocks whose words {@link #at} spreads over the same eight cache lines. */
     private static final int GROUP = 64;
 
@@ -63,6 +66,10 @@ final class ClassSlab {
     final MemorySegment[] blocks;
     /** The scope of every block's segment. */
     final MemorySegment.Scope scope;
+    /** Every block, read-only, from the address of block 0: what {@link #touch} reads through. */
+    private final MemorySegment view;
+    /** Whether {@link #touch} reads: blocks of {@link #TOUCH_FROM} bytes or more. */
+    private final boolean touches;
     /** The first address of the slab's memory, and one past its last. */
     final long start;
     final long end;
@@ -105,6 +112,8 @@ final class ClassSlab {
             throw new IllegalArgumentException("a class block stride is a power of two or three times one: stride="
                     + stride);
         }
+        this.view = indexes.memory();
+        this.touches = pool.blockSize() >= TOUCH_FROM;
         this.start = memory.raw().address();
         this.end = start + memory.raw().byteSize();
     }
@@ -135,6 +144,27 @@ final class ClassSlab {
     /** The layout word of block {@code index}: {@link #FREE}, or the {@link #encode}d layout it is held with. */
     long word(int index) {
         return layouts[at(index)];
+    }
+
+    /**
+     * For a class of {@link #TOUCH_FROM} bytes or more, reads the first byte of block {@code index}, which starts at
+     * {@code address}, and a field of its segment ({@link #blocks}), and returns a value made of both, for the caller
+     * to store where no other thread writes (so that neither load is dropped); 0 for smaller classes.
+     *
+     * <p>The next allocation of the class on this thread takes the block back (a thread's stack is LIFO) and its
+     * caller writes it; a block of a page or more is likely out of the cache and the TLB by the time it is freed
+     * (nothing in a free touches its memory, unlike malloc's), and so is its segment. Read here, before the free's
+     * compare-and-set, the two misses overlap each other and the rest of the free instead of following the
+     * compare-and-set, which waits for every earlier load, or the allocation's store.
+     *
+     * <p>Call it for a block held now (its layout word is not {@link #FREE}): its slab is not retired, so the read
+     * meets a live scope.
+     */
+    byte touch(int index, long address) {
+        if (!touches) {
+            return 0;
+        }
+        return (byte) (view.get(ValueLayout.JAVA_BYTE, address - base) ^ blocks[index].byteSize());
     }
 
     /**
