@@ -136,10 +136,7 @@ final class BlockRouter {
                     + " bytes was not allocated by " + allocator + " with layout " + layout);
         }
         final int index = slab.blockAt(address);
-        // a block held with this layout: its slab lives, so it may be read before the free is settled (were a racing
-        // double free of it to let the slab retire in between, the read throws the closed scope's
-        // IllegalStateException, the exception of a double free, and changes nothing)
-        final byte touched = index >= 0 && slab.word(index) == word ? slab.touch(index, address) : 0;
+        final byte touched = index >= 0 ? slab.touch(index, address, word) : 0; // before the CAS: see touch
         if (index < 0 || byteSize != layout.size() || !slab.free(index, word, exact)) {
             // what is wrong with it, named; nothing changed
             final long held = index < 0 ? ClassSlab.FREE : slab.word(index);

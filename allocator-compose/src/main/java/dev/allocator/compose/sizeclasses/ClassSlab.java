@@ -66,7 +66,7 @@ final class ClassSlab {
     final MemorySegment[] blocks;
     /** The scope of every block's segment. */
     final MemorySegment.Scope scope;
-    /** Every block, read-only, from the address of block 0: what {@link #touch} reads through. */
+    /** Every block, read-only, from the address of block 0: what {@link #touch} reads through; null unless it reads. */
     private final MemorySegment view;
     /** Whether {@link #touch} reads: blocks of {@link #TOUCH_FROM} bytes or more. */
     private final boolean touches;
@@ -112,8 +112,8 @@ final class ClassSlab {
             throw new IllegalArgumentException("a class block stride is a power of two or three times one: stride="
                     + stride);
         }
-        this.view = indexes.memory();
         this.touches = pool.blockSize() >= TOUCH_FROM;
+        this.view = touches ? indexes.memory() : null;
         this.start = memory.raw().address();
         this.end = start + memory.raw().byteSize();
     }
@@ -147,21 +147,24 @@ final class ClassSlab {
     }
 
     /**
-     * For a class of {@link #TOUCH_FROM} bytes or more, reads the first byte of block {@code index}, which starts at
-     * {@code address}, and a field of its segment ({@link #blocks}), and returns a value made of both, for the caller
-     * to store where no other thread writes (so that neither load is dropped); 0 for smaller classes.
+     * For a class of {@link #TOUCH_FROM} bytes or more, when block {@code index} (which starts at {@code address}) is
+     * held with layout word {@code word}, reads its first byte and a field of its segment ({@link #blocks}) and
+     * returns a value made of both, for the caller to store where no other thread writes (so that neither load is
+     * dropped); 0 for smaller classes and for a block not held with {@code word} (a plain read: it only decides
+     * whether to read, never whether a free passes).
      *
      * <p>The next allocation of the class on this thread takes the block back (a thread's stack is LIFO) and its
      * caller writes it; a block of a page or more is likely out of the cache and the TLB by the time it is freed
-     * (nothing in a free touches its memory, unlike malloc's), and so is its segment. Read here, before the free's
+     * (nothing in a free touches its memory, unlike malloc's), and so is its segment. Read before the free's
      * compare-and-set, the two misses overlap each other and the rest of the free instead of following the
      * compare-and-set, which waits for every earlier load, or the allocation's store.
      *
-     * <p>Call it for a block held now (its layout word is not {@link #FREE}): its slab is not retired, so the read
-     * meets a live scope.
+     * <p>A block held is in use, so its slab is not retired and the read meets a live scope. Were a racing double
+     * free of it to let the slab retire between the word's read and the block's, the read throws the closed scope's
+     * {@link IllegalStateException}, the exception of a double free, and nothing has changed.
      */
-    byte touch(int index, long address) {
-        if (!touches) {
+    byte touch(int index, long address, long word) {
+        if (!touches || layouts[at(index)] != word) {
             return 0;
         }
         return (byte) (view.get(ValueLayout.JAVA_BYTE, address - base) ^ blocks[index].byteSize());
